@@ -1,0 +1,211 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const positiveInt = (fallback: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .optional()
+    .transform((value) => value ?? fallback);
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** The environment variables deskhand reads (DESIGN.md §3), with their defaults. */
+export const envSchema = z.object({
+  SLACK_BOT_TOKEN: optionalString,
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: optionalString,
+  SLACK_API_URL: optionalString.pipe(z.url('must be a URL such as https://slack.com/api/').optional()),
+  PORT: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a port number')
+    .transform(Number)
+    .refine((port) => port >= 0 && port <= 65535, 'must be between 0 and 65535')
+    .optional()
+    .transform((value) => value ?? 3000),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+      .optional(),
+  ),
+  DESKHAND_DATA_DIR: optionalString,
+  MCP_CONFIG: optionalString,
+  KNOWLEDGE_DIR: optionalString,
+  NOTION_TOKEN: optionalString,
+  NOTION_API_URL: optionalString.pipe(z.url('must be a URL').optional()),
+  HELPSCOUT_APP_ID: optionalString,
+  HELPSCOUT_APP_SECRET: optionalString,
+  HELPSCOUT_MAILBOX_ID: optionalString,
+  HELPSCOUT_API_URL: optionalString.pipe(z.url('must be a URL').optional()),
+  HELPSCOUT_WEBHOOK_SECRET: optionalString,
+  ALERT_CHANNEL: optionalString,
+  ONCALL_USERGROUP: optionalString,
+  ALERT_ESCALATE_AFTER_MINUTES: positiveInt(15),
+  DIGEST_CHANNEL: optionalString,
+  DIGEST_CRON: optionalString,
+  DIGEST_TZ: optionalString,
+  SUPPORT_ADMINS: optionalString,
+  TRIAGE_RULES: optionalString,
+  LOG_LEVEL: optionalString.pipe(z.enum(LOG_LEVELS).optional()),
+  LOOKUP_DEADLINE_MS: positiveInt(4000),
+  MAX_BODY_BYTES: positiveInt(1024 * 1024),
+  QUESTION_MAX_CHARS: positiveInt(2000),
+  QUESTIONS_PER_MINUTE: positiveInt(10),
+  SHUTDOWN_GRACE_MS: positiveInt(10_000),
+});
+
+export type RawEnv = z.infer<typeof envSchema>;
+
+export type SlackMode =
+  | { kind: 'http'; botToken: string; signingSecret: string }
+  | { kind: 'socket'; botToken: string; appToken: string; signingSecret?: string }
+  | { kind: 'playground' };
+
+/** The validated settings deskhand runs with; the only place `process.env` is turned into values. */
+export interface AppConfig {
+  slack: SlackMode;
+  slackApiUrl: string;
+  port: number;
+  databaseUrl?: string;
+  dataDir: string;
+  mcpConfigPath?: string;
+  knowledgeDir: string;
+  notion: { token?: string; apiUrl: string };
+  helpscout: {
+    appId?: string;
+    appSecret?: string;
+    mailboxId?: string;
+    apiUrl: string;
+    webhookSecret?: string;
+  };
+  alertChannel?: string;
+  oncallUsergroup?: string;
+  alertEscalateAfterMinutes: number;
+  digest: { channel?: string; cron: string; timezone: string };
+  supportAdmins: string[];
+  triageRulesPath?: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  lookupDeadlineMs: number;
+  maxBodyBytes: number;
+  questionMaxChars: number;
+  questionsPerMinute: number;
+  shutdownGraceMs: number;
+  /** Values that must never be printed: every token and secret read above. */
+  secrets: string[];
+}
+
+function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string | undefined>): string {
+  const variable = String(issue.path[0] ?? 'environment');
+  const value = env[variable];
+  const shown = value === undefined ? '' : ` (got ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)})`;
+  return `${variable} ${issue.message}${shown}`;
+}
+
+/** Reads and validates the environment; throws one ConfigError naming the variable at fault. */
+export function loadEnv(env: Record<string, string | undefined> = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new ConfigError(first ? describeIssue(first, env) : 'invalid environment');
+  }
+  const e = parsed.data;
+  const slack = slackMode(e);
+  const digestTimezone = e.DIGEST_TZ ?? 'UTC';
+  if (!isValidTimezone(digestTimezone)) {
+    throw new ConfigError(`DIGEST_TZ must be an IANA time zone such as Europe/Paris (got ${JSON.stringify(digestTimezone)})`);
+  }
+  const secrets = [
+    e.SLACK_BOT_TOKEN,
+    e.SLACK_SIGNING_SECRET,
+    e.SLACK_APP_TOKEN,
+    e.NOTION_TOKEN,
+    e.HELPSCOUT_APP_SECRET,
+    e.HELPSCOUT_WEBHOOK_SECRET,
+    passwordOf(e.DATABASE_URL),
+  ].filter((value): value is string => typeof value === 'string' && value.length >= 4);
+
+  return {
+    slack,
+    slackApiUrl: withTrailingSlash(e.SLACK_API_URL ?? 'https://slack.com/api/'),
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DESKHAND_DATA_DIR ?? './.deskhand',
+    mcpConfigPath: e.MCP_CONFIG,
+    knowledgeDir: e.KNOWLEDGE_DIR ?? './knowledge',
+    notion: { token: e.NOTION_TOKEN, apiUrl: e.NOTION_API_URL ?? 'https://api.notion.com' },
+    helpscout: {
+      appId: e.HELPSCOUT_APP_ID,
+      appSecret: e.HELPSCOUT_APP_SECRET,
+      mailboxId: e.HELPSCOUT_MAILBOX_ID,
+      apiUrl: e.HELPSCOUT_API_URL ?? 'https://api.helpscout.net',
+      webhookSecret: e.HELPSCOUT_WEBHOOK_SECRET,
+    },
+    alertChannel: e.ALERT_CHANNEL,
+    oncallUsergroup: e.ONCALL_USERGROUP,
+    alertEscalateAfterMinutes: e.ALERT_ESCALATE_AFTER_MINUTES,
+    digest: { channel: e.DIGEST_CHANNEL, cron: e.DIGEST_CRON ?? '0 9 * * 1-5', timezone: digestTimezone },
+    supportAdmins: (e.SUPPORT_ADMINS ?? '')
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
+    triageRulesPath: e.TRIAGE_RULES,
+    logLevel: e.LOG_LEVEL ?? 'info',
+    lookupDeadlineMs: e.LOOKUP_DEADLINE_MS,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    questionMaxChars: e.QUESTION_MAX_CHARS,
+    questionsPerMinute: e.QUESTIONS_PER_MINUTE,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    secrets,
+  };
+}
+
+function slackMode(e: RawEnv): SlackMode {
+  const { SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_APP_TOKEN: appToken } = e;
+  if (botToken && !botToken.startsWith('xoxb-')) {
+    throw new ConfigError('SLACK_BOT_TOKEN must be a bot token starting with xoxb-');
+  }
+  if (appToken && !appToken.startsWith('xapp-')) {
+    throw new ConfigError('SLACK_APP_TOKEN must be an app-level token starting with xapp-');
+  }
+  if (botToken && appToken) return { kind: 'socket', botToken, appToken, signingSecret };
+  if (botToken && signingSecret) return { kind: 'http', botToken, signingSecret };
+  if (botToken) {
+    throw new ConfigError('SLACK_SIGNING_SECRET is not set: HTTP mode needs it with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)');
+  }
+  if (signingSecret || appToken) {
+    throw new ConfigError(`SLACK_BOT_TOKEN is not set: it is needed with ${signingSecret ? 'SLACK_SIGNING_SECRET' : 'SLACK_APP_TOKEN'}`);
+  }
+  return { kind: 'playground' };
+}
+
+function isValidTimezone(timezone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function passwordOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function withTrailingSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}

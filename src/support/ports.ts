@@ -1,0 +1,37 @@
+import type { Answer, FeedbackKind, KnowledgeHit, Question } from './types.js';
+
+/** A place deskhand searches: the kb folder, Notion, past HelpScout conversations. */
+export interface KnowledgeSource {
+  /** Stable name (the MCP service name), stored in `lookups.source`. */
+  readonly name: string;
+  /** Shown to people: "Knowledge base", "Notion". */
+  readonly label: string;
+  /** Whether the source can be reached now; an unavailable source is reported, not searched. */
+  isAvailable(): boolean;
+  search(query: string, options: { limit: number; signal: AbortSignal; questionId?: string }): Promise<KnowledgeHit[]>;
+}
+
+/** What the workflow stores; implemented with drizzle in src/db/repositories. */
+export interface SupportStore {
+  saveQuestion(question: Question): Promise<void>;
+  saveAnswer(answer: Answer): Promise<void>;
+  /** Marks a question whose lookup failed as a whole (it is never left without an outcome). */
+  markFailed(questionId: string, reason: string): Promise<void>;
+  findQuestion(questionId: string): Promise<Question | undefined>;
+  /** Stores a click; returns false when the same person already clicked the same button. */
+  saveFeedback(questionId: string, userId: string, kind: FeedbackKind): Promise<boolean>;
+  /** Remembers where the answer card was posted so it can be updated later. */
+  saveCardLocation(questionId: string, location: { channelId?: string; ts?: string; responseUrl?: string }): Promise<void>;
+}
+
+/** Answers "has this delivery been handled already?" across replicas. */
+export interface DeliveryLedger {
+  /** Returns true the first time a key is seen, false for every later delivery of it. */
+  claim(key: string, kind: string, retryNum: number): Promise<boolean>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { type Clock, type KnowledgeSource, type SupportStore, systemClock } from './ports.js';
+import { GOOD_ANSWER_RELEVANCE, rankHits } from './ranking.js';
+import { fingerprint, truncate } from './text.js';
+import { neutralTriager, type Triager } from './triage.js';
+import type { Answer, FeedbackKind, KnowledgeHit, Question, QuestionInput, SourceLookup } from './types.js';
+
+export interface SupportServiceOptions {
+  sources: KnowledgeSource[];
+  store: SupportStore;
+  logger: Logger;
+  triager?: Triager;
+  clock?: Clock;
+  /** A source that has not answered by then is reported as timed out; the answer does not wait longer. */
+  lookupDeadlineMs: number;
+  questionMaxChars: number;
+  /** How many sources the card shows. */
+  answerLimit?: number;
+  /** How many hits to ask each source for. */
+  perSourceLimit?: number;
+}
+
+/** The support workflow: take a question, search every source at once, rank, store, answer. */
+export class SupportService {
+  private readonly triager: Triager;
+  private readonly clock: Clock;
+
+  constructor(private readonly options: SupportServiceOptions) {
+    this.triager = options.triager ?? neutralTriager;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  get sources(): readonly KnowledgeSource[] {
+    return this.options.sources;
+  }
+
+  /** Builds the stored form of a question: id, cut text, fingerprint, triage. */
+  prepare(input: QuestionInput): Question {
+    const { text, truncated } = truncate(input.text, this.options.questionMaxChars);
+    const { markedUrgent, ...rest } = input;
+    return {
+      ...rest,
+      id: randomUUID(),
+      text,
+      truncated,
+      fingerprint: fingerprint(text),
+      channelKind: input.channelKind ?? 'unknown',
+      triage: this.triager.triage(text, { markedUrgent }),
+      createdAt: this.clock.now(),
+    };
+  }
+
+  /** Stores the question, searches every source within the deadline, stores and returns the answer. */
+  async ask(input: QuestionInput | Question): Promise<Answer> {
+    const question = 'id' in input ? input : this.prepare(input);
+    const started = performance.now();
+    await this.options.store.saveQuestion(question);
+    try {
+      const lookups = await Promise.all(this.options.sources.map((source) => this.lookUp(source, question)));
+      const allHits = lookups.flatMap((lookup) => lookup.hits);
+      const hits = rankHits(question.text, allHits, this.options.answerLimit ?? 3);
+      const answer: Answer = {
+        question,
+        hits,
+        lookups,
+        found: (hits[0]?.relevance ?? 0) >= GOOD_ANSWER_RELEVANCE,
+        tookMs: Math.round(performance.now() - started),
+      };
+      await this.options.store.saveAnswer(answer);
+      return answer;
+    } catch (error) {
+      await this.options.store.markFailed(question.id, error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+  }
+
+  async recordFeedback(questionId: string, userId: string, kind: FeedbackKind): Promise<boolean> {
+    return this.options.store.saveFeedback(questionId, userId, kind);
+  }
+
+  findQuestion(questionId: string): Promise<Question | undefined> {
+    return this.options.store.findQuestion(questionId);
+  }
+
+  private async lookUp(source: KnowledgeSource, question: Question): Promise<SourceLookup> {
+    const started = performance.now();
+    const base = { source: source.name, label: source.label };
+    const elapsed = () => Math.round(performance.now() - started);
+    if (!source.isAvailable()) {
+      return { ...base, status: 'unavailable', hits: [], latencyMs: 0, error: 'not connected' };
+    }
+    const deadline = this.options.lookupDeadlineMs;
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), deadline);
+    });
+    try {
+      const result = await Promise.race([
+        source.search(question.text, {
+          limit: this.options.perSourceLimit ?? 5,
+          signal: controller.signal,
+          questionId: question.id,
+        }),
+        timeout,
+      ]);
+      if (result === 'timeout') {
+        controller.abort(new Error(`no answer within ${deadline} ms`));
+        return { ...base, status: 'timeout', hits: [], latencyMs: elapsed(), error: `no answer within ${deadline} ms` };
+      }
+      return { ...base, status: 'ok', hits: result.map((hit: KnowledgeHit) => ({ ...hit, source: source.name })), latencyMs: elapsed() };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.options.logger.warn({ source: source.name, err: message }, 'knowledge source failed');
+      return { ...base, status: 'error', hits: [], latencyMs: elapsed(), error: message };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
