@@ -66,6 +66,7 @@ CREATE TABLE "questions" (
 	"found" boolean,
 	"top_score" real,
 	"hit_count" integer,
+	"hits" jsonb,
 	"card_channel_id" text,
 	"card_ts" text
 );

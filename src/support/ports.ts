@@ -35,3 +35,43 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+export type TicketPriority = 'low' | 'normal' | 'high' | 'urgent';
+export type TicketType = 'email' | 'chat' | 'phone';
+
+/** What deskhand asks a ticket desk to create. */
+export interface TicketRequest {
+  /** The same key always means the same ticket: a desk that supports it must not create two. */
+  idempotencyKey: string;
+  subject: string;
+  message: string;
+  customerEmail?: string;
+  priority: TicketPriority;
+  type: TicketType;
+}
+
+export interface CreatedTicket {
+  externalId: string;
+  number?: string;
+  url?: string;
+}
+
+/** Raised by a ticket desk; `retryable` says whether trying again later can succeed (down, rate-limited). */
+export class TicketDeskError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'TicketDeskError';
+  }
+}
+
+/** Where tickets are filed: HelpScout through MCP, or nothing (tickets stay local). */
+export interface TicketDesk {
+  readonly name: string;
+  readonly label: string;
+  isAvailable(): boolean;
+  createTicket(request: TicketRequest, options: { signal: AbortSignal }): Promise<CreatedTicket>;
+}

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, pgTable, real, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, real, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { RankedHit } from '../../support/types.js';
 
 /** One row per question asked, whatever the way in. The id is made by the app so a question can be answered before it is stored. */
 export const questions = pgTable(
@@ -34,6 +35,8 @@ export const questions = pgTable(
     found: boolean('found'),
     topScore: real('top_score'),
     hitCount: integer('hit_count'),
+    /** The hits the answer card showed, so later cards (thanks, ticket) can show them again without a new lookup. */
+    hits: jsonb('hits').$type<RankedHit[]>(),
     /** Where the answer card was posted, to update it later (ticket status, feedback). */
     cardChannelId: text('card_channel_id'),
     cardTs: text('card_ts'),
