@@ -1,1 +1,88 @@
-const x: number = 1; console.log("tsx ok", x);
+import { parseArgs } from 'node:util';
+import { type AppConfig, loadEnv } from './config/env.js';
+import { ConfigError } from './config/errors.js';
+import { openDatabase } from './db/client.js';
+import { createLogger } from './observability/logger.js';
+
+const USAGE = `deskhand — a Slack support bot
+
+Usage: deskhand <command> [options]
+
+Commands:
+  start                          run the bot (the default; the same as npm start)
+  migrate                        apply database migrations and exit
+  ask "<question>"               answer one question through the full workflow and print the card
+  digest [--since 7d] [--json]   print the support digest for a period
+  mcp <kb|notion|helpscout> [--http --port N]
+                                 run one of deskhand's MCP servers (stdio by default)
+  doctor                         check configuration, database and every MCP service
+  help                           show this help
+
+Configuration comes from environment variables; see README.md.`;
+
+type Command = (args: string[], config: AppConfig) => Promise<number>;
+
+const commands: Record<string, Command> = {
+  start: async (_args, config) => {
+    const { runUntilSignalled } = await import('./commands/start.js');
+    return runUntilSignalled(config);
+  },
+  migrate: async (_args, config) => {
+    const logger = createLogger({ level: config.logLevel, secrets: config.secrets });
+    const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+    try {
+      await database.migrate();
+      logger.info({ database: database.description }, 'migrations applied');
+      return 0;
+    } finally {
+      await database.close();
+    }
+  },
+  ask: async (args, config) => {
+    const { runAsk } = await import('./commands/ask.js');
+    return runAsk(args, config);
+  },
+  digest: async (args, config) => {
+    const { runDigestCommand } = await import('./commands/digest.js');
+    return runDigestCommand(args, config);
+  },
+  mcp: async (args, config) => {
+    const { runMcpServerCommand } = await import('./commands/mcp.js');
+    return runMcpServerCommand(args, config);
+  },
+  doctor: async (args, config) => {
+    const { runDoctor } = await import('./commands/doctor.js');
+    return runDoctor(args, config);
+  },
+};
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false });
+  const name = positionals[0] ?? 'start';
+  if (name === 'help' || argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`deskhand: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  const config = loadEnv(process.env);
+  return command(argv.slice(argv.indexOf(name) + 1), config);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError) {
+      console.error(`deskhand: configuration error: ${error.message}`);
+      process.exit(1);
+    }
+    console.error(`deskhand: ${error instanceof Error ? error.message : String(error)}`);
+    if (process.env.LOG_LEVEL === 'debug' && error instanceof Error) console.error(error.stack);
+    process.exit(1);
+  },
+);

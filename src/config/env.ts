@@ -107,7 +107,10 @@ export interface AppConfig {
 function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string | undefined>): string {
   const variable = String(issue.path[0] ?? 'environment');
   const value = env[variable];
-  const shown = value === undefined ? '' : ` (got ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)})`;
+  const shown =
+    value === undefined
+      ? ''
+      : ` (got ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)})`;
   return `${variable} ${issue.message}${shown}`;
 }
 
@@ -122,7 +125,9 @@ export function loadEnv(env: Record<string, string | undefined> = process.env): 
   const slack = slackMode(e);
   const digestTimezone = e.DIGEST_TZ ?? 'UTC';
   if (!isValidTimezone(digestTimezone)) {
-    throw new ConfigError(`DIGEST_TZ must be an IANA time zone such as Europe/Paris (got ${JSON.stringify(digestTimezone)})`);
+    throw new ConfigError(
+      `DIGEST_TZ must be an IANA time zone such as Europe/Paris (got ${JSON.stringify(digestTimezone)})`,
+    );
   }
   const secrets = [
     e.SLACK_BOT_TOKEN,
@@ -180,10 +185,14 @@ function slackMode(e: RawEnv): SlackMode {
   if (botToken && appToken) return { kind: 'socket', botToken, appToken, signingSecret };
   if (botToken && signingSecret) return { kind: 'http', botToken, signingSecret };
   if (botToken) {
-    throw new ConfigError('SLACK_SIGNING_SECRET is not set: HTTP mode needs it with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)');
+    throw new ConfigError(
+      'SLACK_SIGNING_SECRET is not set: HTTP mode needs it with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)',
+    );
   }
   if (signingSecret || appToken) {
-    throw new ConfigError(`SLACK_BOT_TOKEN is not set: it is needed with ${signingSecret ? 'SLACK_SIGNING_SECRET' : 'SLACK_APP_TOKEN'}`);
+    throw new ConfigError(
+      `SLACK_BOT_TOKEN is not set: it is needed with ${signingSecret ? 'SLACK_SIGNING_SECRET' : 'SLACK_APP_TOKEN'}`,
+    );
   }
   return { kind: 'playground' };
 }

@@ -37,7 +37,10 @@ const serviceSchema = z
 
 const fileSchema = z
   .object({
-    services: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'service names are lowercase letters, digits, - and _'), serviceSchema),
+    services: z.record(
+      z.string().regex(/^[a-z][a-z0-9_-]*$/, 'service names are lowercase letters, digits, - and _'),
+      serviceSchema,
+    ),
   })
   .strict();
 
@@ -48,33 +51,42 @@ export type McpProfile = (typeof PROFILES)[number];
  * Reads the MCP services file (DESIGN.md §5): YAML, `${VAR}` / `${VAR:-default}` interpolated in
  * every string. Any mistake throws a ConfigError naming the file and line.
  */
-export function loadMcpServices(path: string, env: Record<string, string | undefined> = process.env): McpServiceConfig[] {
+export function loadMcpServices(
+  path: string,
+  env: Record<string, string | undefined> = process.env,
+): McpServiceConfig[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`${path}: cannot read the MCP services file (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new ConfigError(
+      `${path}: cannot read the MCP services file (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   return parseMcpServices(text, path, env);
 }
 
 /** Parses the text of an MCP services file; `path` is only used in error messages. */
-export function parseMcpServices(text: string, path: string, env: Record<string, string | undefined>): McpServiceConfig[] {
+export function parseMcpServices(
+  text: string,
+  path: string,
+  env: Record<string, string | undefined>,
+): McpServiceConfig[] {
+  // Placeholders are swapped for plain tokens before parsing: `env: { ID: ${ID} }` (DESIGN.md §5) is
+  // not valid YAML as written, and a value with `#` or `: ` in it must not change the document.
+  const { text: tokenised, values } = tokenisePlaceholders(text, path, env);
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : lineCounter.linePos(offset).line);
+  const doc = parseDocument(tokenised, { lineCounter, prettyErrors: false });
+  const lineOf = (offset: number | undefined) =>
+    offset === undefined ? 1 : lineCounter.linePos(offset).line;
 
   const firstError = doc.errors[0];
   if (firstError) {
-    throw new ConfigError(`${path}:${lineOf(firstError.pos[0])}: invalid YAML (${firstError.message.split('\n')[0]})`);
-  }
-
-  interpolateNode(doc.contents, [], (node, keyPath, error) => {
-    const service = keyPath[0] === 'services' && keyPath[1] ? ` in service "${keyPath[1]}"` : '';
     throw new ConfigError(
-      `${path}:${lineOf(node.range?.[0])}: \${${error.variable}} is not set${service}; set ${error.variable} or write \${${error.variable}:-default}`,
+      `${path}:${lineOf(firstError.pos[0])}: invalid YAML (${firstError.message.split('\n')[0]})`,
     );
-  }, env);
+  }
+  restorePlaceholders(doc.contents, values);
 
   const parsed = fileSchema.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {
@@ -89,38 +101,66 @@ export function parseMcpServices(text: string, path: string, env: Record<string,
     .filter((service) => service.enabled);
 }
 
-function interpolateNode(
-  node: unknown,
-  keyPath: string[],
-  onMissing: (node: YamlNode, keyPath: string[], error: MissingVariableError) => never,
+const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+const TOKEN = /DESKHANDVAR(\d+)X/g;
+
+function tokenisePlaceholders(
+  text: string,
+  path: string,
   env: Record<string, string | undefined>,
-): void {
+): { text: string; values: string[] } {
+  const values: string[] = [];
+  const lines = text.split('\n');
+  const out = lines.map((line, index) => {
+    if (/^\s*#/.test(line)) return line;
+    return line.replace(PLACEHOLDER, (whole) => {
+      try {
+        values.push(interpolate(whole, env));
+      } catch (error) {
+        if (!(error instanceof MissingVariableError)) throw error;
+        const service = serviceAbove(lines, index);
+        const inService = service ? ` in service "${service}"` : '';
+        throw new ConfigError(
+          `${path}:${index + 1}: \${${error.variable}} is not set${inService}; set ${error.variable} or write \${${error.variable}:-default}`,
+        );
+      }
+      return `DESKHANDVAR${values.length - 1}X`;
+    });
+  });
+  return { text: out.join('\n'), values };
+}
+
+/** The service a line belongs to: the nearest key above it at the indentation of `services:`'s children. */
+function serviceAbove(lines: string[], index: number): string | undefined {
+  const servicesLine = lines.findIndex((line) => /^services:\s*(#.*)?$/.test(line));
+  if (servicesLine < 0 || servicesLine >= index) return undefined;
+  const firstChild = lines.slice(servicesLine + 1).find((line) => line.trim() !== '' && !/^\s*#/.test(line));
+  const indent = firstChild ? (/^(\s*)/.exec(firstChild)?.[1]?.length ?? 0) : 0;
+  for (let i = index; i > servicesLine; i--) {
+    const line = lines[i] ?? '';
+    const match = /^(\s*)([A-Za-z0-9_-]+):/.exec(line);
+    if (match && match[1]?.length === indent) return match[2];
+  }
+  return undefined;
+}
+
+function restorePlaceholders(node: unknown, values: string[]): void {
   if (isMap(node)) {
-    for (const pair of node.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : '';
-      interpolateNode(pair.value, [...keyPath, key], onMissing, env);
-    }
+    for (const pair of node.items) restorePlaceholders(pair.value, values);
   } else if (isSeq(node)) {
-    node.items.forEach((item, index) => interpolateNode(item, [...keyPath, String(index)], onMissing, env));
-  } else if (isScalar(node) && typeof node.value === 'string') {
-    try {
-      const replaced = interpolate(node.value, env);
-      node.value = coerceScalar(replaced, node.value);
-    } catch (error) {
-      if (error instanceof MissingVariableError) onMissing(node, keyPath, error);
-      throw error;
-    }
+    for (const item of node.items) restorePlaceholders(item, values);
+  } else if (isScalar(node) && typeof node.value === 'string' && node.value.includes('DESKHANDVAR')) {
+    const original = node.value;
+    const replaced = original.replace(TOKEN, (_token, index: string) => values[Number(index)] ?? '');
+    // `timeout_ms: ${T:-5000}` should become the number 5000, as if it had been written plainly.
+    const whole = /^DESKHANDVAR\d+X$/.test(original);
+    if (whole && /^-?\d+(\.\d+)?$/.test(replaced)) node.value = Number(replaced);
+    else if (whole && (replaced === 'true' || replaced === 'false')) node.value = replaced === 'true';
+    else node.value = replaced;
   }
 }
 
-/** `timeout_ms: ${T:-5000}` should become the number 5000, as if it had been written plainly. */
-function coerceScalar(replaced: string, original: string): string | number | boolean {
-  if (replaced === original) return replaced;
-  if (/^-?\d+(\.\d+)?$/.test(replaced) && /^\$\{[^}]+\}$/.test(original)) return Number(replaced);
-  if ((replaced === 'true' || replaced === 'false') && /^\$\{[^}]+\}$/.test(original)) return replaced === 'true';
-  return replaced;
-}
-
+/** The node to point at for an error at `path`: the value if present, else the key of its nearest parent. */
 function nodeAt(root: unknown, path: PropertyKey[]): YamlNode | undefined {
   let node: unknown = root;
   let last: YamlNode | undefined = isMap(root) ? root : undefined;
@@ -128,7 +168,8 @@ function nodeAt(root: unknown, path: PropertyKey[]): YamlNode | undefined {
     if (isMap(node)) {
       const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(key));
       if (!pair) return last;
-      last = (pair.value as YamlNode | null) ?? (pair.key as YamlNode);
+      const value = pair.value as YamlNode | null;
+      last = value && isScalar(value) ? value : (pair.key as YamlNode);
       node = pair.value;
     } else if (isSeq(node)) {
       node = node.items[Number(key)];

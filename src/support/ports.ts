@@ -8,7 +8,10 @@ export interface KnowledgeSource {
   readonly label: string;
   /** Whether the source can be reached now; an unavailable source is reported, not searched. */
   isAvailable(): boolean;
-  search(query: string, options: { limit: number; signal: AbortSignal; questionId?: string }): Promise<KnowledgeHit[]>;
+  search(
+    query: string,
+    options: { limit: number; signal: AbortSignal; questionId?: string },
+  ): Promise<KnowledgeHit[]>;
 }
 
 /** What the workflow stores; implemented with drizzle in src/db/repositories. */
@@ -16,12 +19,17 @@ export interface SupportStore {
   saveQuestion(question: Question): Promise<void>;
   saveAnswer(answer: Answer): Promise<void>;
   /** Marks a question whose lookup failed as a whole (it is never left without an outcome). */
-  markFailed(questionId: string, reason: string): Promise<void>;
+  markFailed(questionId: string): Promise<void>;
   findQuestion(questionId: string): Promise<Question | undefined>;
+  /** The answer as it was given (question, hits shown, what each source did), to draw later cards. */
+  findAnswer(questionId: string): Promise<Answer | undefined>;
   /** Stores a click; returns false when the same person already clicked the same button. */
   saveFeedback(questionId: string, userId: string, kind: FeedbackKind): Promise<boolean>;
   /** Remembers where the answer card was posted so it can be updated later. */
-  saveCardLocation(questionId: string, location: { channelId?: string; ts?: string; responseUrl?: string }): Promise<void>;
+  saveCardLocation(
+    questionId: string,
+    location: { channelId?: string; ts?: string; responseUrl?: string },
+  ): Promise<void>;
 }
 
 /** Answers "has this delivery been handled already?" across replicas. */

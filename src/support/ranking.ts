@@ -16,7 +16,8 @@ export function rankHits(question: string, hits: KnowledgeHit[], limit: number):
   const bySource = new Map<string, KnowledgeHit[]>();
   for (const hit of hits) bySource.set(hit.source, [...(bySource.get(hit.source) ?? []), hit]);
   for (const sourceHits of bySource.values()) {
-    [...sourceHits].sort((a, b) => b.score - a.score).forEach((hit, rank) => rankInSource.set(hit, rank));
+    const ordered = [...sourceHits].sort((a, b) => b.score - a.score);
+    for (const [rank, hit] of ordered.entries()) rankInSource.set(hit, rank);
   }
 
   const ranked = hits.map((hit) => {
@@ -44,8 +45,12 @@ function termCoverage(terms: string[], hit: KnowledgeHit): number {
   const bodyTerms = new Set(keyTerms(hit.snippet).map(stem));
   let score = 0;
   for (const term of terms) {
-    if (titleTerms.has(term) || [...titleTerms].some((t) => t.startsWith(term) || term.startsWith(t))) score += 1;
-    else if (bodyTerms.has(term) || [...bodyTerms].some((t) => t.length > 3 && (t.startsWith(term) || term.startsWith(t))))
+    if (titleTerms.has(term) || [...titleTerms].some((t) => t.startsWith(term) || term.startsWith(t)))
+      score += 1;
+    else if (
+      bodyTerms.has(term) ||
+      [...bodyTerms].some((t) => t.length > 3 && (t.startsWith(term) || term.startsWith(t)))
+    )
       score += 0.7;
   }
   return score / terms.length;

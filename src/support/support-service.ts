@@ -70,7 +70,8 @@ export class SupportService {
       await this.options.store.saveAnswer(answer);
       return answer;
     } catch (error) {
-      await this.options.store.markFailed(question.id, error instanceof Error ? error.message : String(error));
+      this.options.logger.error({ questionId: question.id, err: error }, 'question could not be answered');
+      await this.options.store.markFailed(question.id);
       throw error;
     }
   }
@@ -81,6 +82,10 @@ export class SupportService {
 
   findQuestion(questionId: string): Promise<Question | undefined> {
     return this.options.store.findQuestion(questionId);
+  }
+
+  findAnswer(questionId: string): Promise<Answer | undefined> {
+    return this.options.store.findAnswer(questionId);
   }
 
   private async lookUp(source: KnowledgeSource, question: Question): Promise<SourceLookup> {
@@ -107,9 +112,20 @@ export class SupportService {
       ]);
       if (result === 'timeout') {
         controller.abort(new Error(`no answer within ${deadline} ms`));
-        return { ...base, status: 'timeout', hits: [], latencyMs: elapsed(), error: `no answer within ${deadline} ms` };
+        return {
+          ...base,
+          status: 'timeout',
+          hits: [],
+          latencyMs: elapsed(),
+          error: `no answer within ${deadline} ms`,
+        };
       }
-      return { ...base, status: 'ok', hits: result.map((hit: KnowledgeHit) => ({ ...hit, source: source.name })), latencyMs: elapsed() };
+      return {
+        ...base,
+        status: 'ok',
+        hits: result.map((hit: KnowledgeHit) => ({ ...hit, source: source.name })),
+        latencyMs: elapsed(),
+      };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.options.logger.warn({ source: source.name, err: message }, 'knowledge source failed');

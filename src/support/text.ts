@@ -2,7 +2,7 @@ const STOP_WORDS = new Set(
   (
     'a an and are as at be but by can could do does did for from has have how i if in into is it its ' +
     'me my of on or our please so that the their then there these this to was we what when where which ' +
-    'who why will with would you your can\'t cannot dont don\'t im i\'m hi hello hey thanks help any'
+    "who why will with would you your can't cannot dont don't im i'm hi hello hey thanks help any"
   ).split(' '),
 );
 

@@ -18,14 +18,25 @@ describe('the database', () => {
       sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
     );
     expect(rows.map((row) => row.table_name)).toEqual(
-      expect.arrayContaining(['alerts', 'cron_runs', 'feedback', 'lookups', 'questions', 'slack_events', 'tickets', 'tool_calls']),
+      expect.arrayContaining([
+        'alerts',
+        'cron_runs',
+        'feedback',
+        'lookups',
+        'questions',
+        'slack_events',
+        'tickets',
+        'tool_calls',
+      ]),
     );
   });
 
   it('answers ping once migrated, and stores a question', async () => {
     await database.ping();
     const id = crypto.randomUUID();
-    await database.db.insert(questions).values({ id, entryPoint: 'cli', text: 'How do I reset my password?', askerId: 'U1' });
+    await database.db
+      .insert(questions)
+      .values({ id, entryPoint: 'cli', text: 'How do I reset my password?', askerId: 'U1' });
     const [row] = await database.db.select().from(questions).where(sql`${questions.id} = ${id}`);
     expect(row?.text).toBe('How do I reset my password?');
     expect(row?.status).toBe('received');
@@ -51,13 +62,17 @@ describe('migrating from two processes at once', () => {
     await probe.db.execute(sql`drop schema if exists drizzle cascade`);
     const [first, second] = await Promise.all([openDatabase({ url }), openDatabase({ url })]);
     await Promise.all([first.migrate(), second.migrate()]);
-    const applied = await first.rows<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+    const applied = await first.rows<{ n: number }>(
+      sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+    );
     expect(applied[0]?.n).toBe(1);
     await Promise.all([first.close(), second.close()]);
     await probe.drop();
   });
 
   it('never shows a password in its description', () => {
-    expect(redactUrl('postgres://deskhand:s3cret@db:5432/deskhand')).toBe('postgres://deskhand:***@db:5432/deskhand');
+    expect(redactUrl('postgres://deskhand:s3cret@db:5432/deskhand')).toBe(
+      'postgres://deskhand:***@db:5432/deskhand',
+    );
   });
 });

@@ -43,9 +43,7 @@ export const questions = pgTable(
   },
   (table) => [
     index('questions_created_at_idx').on(table.createdAt),
-    index('questions_gaps_idx')
-      .on(table.createdAt, table.fingerprint)
-      .where(sql`${table.found} = false`),
+    index('questions_gaps_idx').on(table.createdAt, table.fingerprint).where(sql`${table.found} = false`),
     index('questions_asker_created_idx').on(table.askerId, table.createdAt),
   ],
 );

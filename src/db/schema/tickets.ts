@@ -45,9 +45,7 @@ export const tickets = pgTable(
   },
   (table) => [
     uniqueIndex('tickets_idempotency_idx').on(table.idempotencyKey),
-    index('tickets_outbox_idx')
-      .on(table.nextAttemptAt)
-      .where(sql`${table.status} = 'pending'`),
+    index('tickets_outbox_idx').on(table.nextAttemptAt).where(sql`${table.status} = 'pending'`),
     index('tickets_created_idx').on(table.createdAt),
     index('tickets_external_idx').on(table.externalId),
   ],

@@ -1,0 +1,96 @@
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+export interface Route {
+  method: 'GET' | 'POST' | 'HEAD';
+  /** An exact path, or a prefix ending in `/*`. */
+  path: string;
+  handler: RouteHandler;
+}
+
+/** Writes a JSON response. */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+/**
+ * deskhand's one HTTP server: its own routes (health, readiness, metrics, webhooks, playground)
+ * first, then Slack's `/slack/events` through Bolt's listener, then 404.
+ */
+export class HttpServer {
+  private readonly server: Server;
+  private routes: Route[] = [];
+  private fallback: RequestListener | undefined;
+
+  constructor(private readonly logger: Logger) {
+    this.server = createServer((req, res) => this.dispatch(req, res));
+    // Keep-alive sockets would hold a shutdown open for their idle timeout.
+    this.server.keepAliveTimeout = 5_000;
+  }
+
+  addRoutes(...routes: Route[]): void {
+    this.routes.push(...routes);
+  }
+
+  setFallback(listener: RequestListener): void {
+    this.fallback = listener;
+  }
+
+  async listen(port: number, host?: string): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** Stops taking connections and closes idle ones; requests in flight finish. */
+  async close(): Promise<void> {
+    if (!this.server.listening) return;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    const timer = setTimeout(() => this.server.closeAllConnections(), 2_000);
+    await closed;
+    clearTimeout(timer);
+  }
+
+  private dispatch(req: IncomingMessage, res: ServerResponse): void {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const route = this.routes.find(
+      (candidate) =>
+        (candidate.method === req.method || (candidate.method === 'GET' && req.method === 'HEAD')) &&
+        (candidate.path === path ||
+          (candidate.path.endsWith('/*') && path.startsWith(candidate.path.slice(0, -1)))),
+    );
+    if (route) {
+      Promise.resolve(route.handler(req, res)).catch((error: unknown) => {
+        this.logger.error({ err: error, path }, 'route failed');
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal_error' });
+        else res.end();
+      });
+      return;
+    }
+    if (this.fallback) {
+      this.fallback(req, res);
+      return;
+    }
+    sendJson(res, 404, { error: 'not_found', message: `No route for ${req.method} ${path}` });
+  }
+}

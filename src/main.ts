@@ -1,0 +1,164 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { AppConfig } from './config/env.js';
+import { loadMcpServices, type McpServiceConfig } from './config/mcp-services.js';
+import { type Database, openDatabase } from './db/client.js';
+import { DrizzleDeliveryLedger } from './db/repositories/delivery-ledger.js';
+import { DrizzleSupportStore } from './db/repositories/support-store.js';
+import { ToolCallLog } from './db/repositories/tool-call-log.js';
+import { healthRoutes, type ReadinessState } from './http/health.js';
+import { HttpServer } from './http/server.js';
+import { defaultServices, McpRegistry } from './mcp/index.js';
+import { createLogger } from './observability/logger.js';
+import { createMetricsRegistry } from './observability/metrics.js';
+import { WorkTracker } from './runtime/work-tracker.js';
+import { createSlackApp, type SlackApp, type SlackConnection } from './slack/app.js';
+import type { SlackDeps } from './slack/deps.js';
+import { SupportService } from './support/support-service.js';
+
+export interface StartOptions {
+  /** An already opened database (tests); otherwise opened from the config. */
+  database?: Database;
+  logger?: Logger;
+  /** Environment for `${VAR}` in the MCP services file; process.env by default. */
+  env?: Record<string, string | undefined>;
+  /** Where to listen; 127.0.0.1 in tests, all interfaces by default. */
+  host?: string;
+}
+
+/** A started deskhand, as tests, the CLI and benchmarks hold it. */
+export interface RunningDeskhand {
+  url: string;
+  port: number;
+  config: AppConfig;
+  logger: Logger;
+  database: Database;
+  metrics: Registry;
+  registry: McpRegistry;
+  support: SupportService;
+  slack?: SlackApp;
+  work: WorkTracker;
+  /** Stops taking work, finishes what is in flight (up to the grace period), closes everything. */
+  stop(): Promise<void>;
+}
+
+/** Which MCP services to connect: the services file if there is one, else the built-in knowledge base. */
+export function resolveServices(
+  config: AppConfig,
+  env: Record<string, string | undefined>,
+): McpServiceConfig[] {
+  const path = config.mcpConfigPath ?? (existsSync('mcp_services.yml') ? 'mcp_services.yml' : undefined);
+  if (path) return loadMcpServices(path, env);
+  return defaultServices({ knowledgeDir: resolve(config.knowledgeDir) });
+}
+
+/** The composition root: config → database → MCP → support → Slack → HTTP, torn down in reverse. */
+export async function startDeskhand(config: AppConfig, options: StartOptions = {}): Promise<RunningDeskhand> {
+  const env = options.env ?? process.env;
+  const logger = options.logger ?? createLogger({ level: config.logLevel, secrets: config.secrets });
+  const services = resolveServices(config, env);
+  const metrics = createMetricsRegistry();
+  const readiness: ReadinessState = { shuttingDown: false };
+  const work = new WorkTracker();
+
+  const database =
+    options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }));
+  const ownsDatabase = !options.database;
+  await database.migrate();
+  logger.info({ database: database.description }, 'database ready');
+
+  const toolCallLog = new ToolCallLog(database.db, logger);
+  const registry = new McpRegistry({
+    services,
+    logger,
+    metrics,
+    recordToolCall: (call) => toolCallLog.record(call),
+  });
+  await registry.connectAll();
+
+  const support = new SupportService({
+    sources: registry.knowledgeSources(),
+    store: new DrizzleSupportStore(database.db),
+    logger,
+    lookupDeadlineMs: config.lookupDeadlineMs,
+    questionMaxChars: config.questionMaxChars,
+  });
+
+  const http = new HttpServer(logger);
+  http.addRoutes(...healthRoutes(database, metrics, readiness));
+  const port = await http.listen(config.port, options.host);
+  const url = `http://${options.host ?? 'localhost'}:${port}`;
+
+  const deps: SlackDeps = {
+    support,
+    deliveries: new DrizzleDeliveryLedger(database.db),
+    work,
+    logger,
+    settings: {
+      ticketsEnabled: registry.ticketDesk() !== undefined,
+      supportAdmins: config.supportAdmins,
+      alertChannel: config.alertChannel,
+    },
+  };
+
+  let slack: SlackApp | undefined;
+  const connection: SlackConnection | undefined =
+    config.slack.kind === 'playground'
+      ? undefined
+      : config.slack.kind === 'http'
+        ? { kind: 'http', botToken: config.slack.botToken, signingSecret: config.slack.signingSecret }
+        : { kind: 'socket', botToken: config.slack.botToken, appToken: config.slack.appToken };
+  if (connection) {
+    slack = createSlackApp({
+      connection,
+      slackApiUrl: config.slackApiUrl,
+      deps,
+      logger,
+      maxBodyBytes: config.maxBodyBytes,
+    });
+    if (slack.requestListener) http.setFallback(slack.requestListener);
+    await slack.start();
+  }
+  logStartup(logger, config, url, services);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      readiness.shuttingDown = true;
+      logger.info('shutting down: finishing answers in flight');
+      const finished = await work.drain(config.shutdownGraceMs);
+      if (!finished)
+        logger.warn(
+          `${work.size} answers still in flight after ${config.shutdownGraceMs} ms; stopping anyway`,
+        );
+      await http.close();
+      await slack?.stop();
+      await registry.close();
+      await toolCallLog.close();
+      if (ownsDatabase) await database.close();
+      logger.info('stopped');
+    })();
+    return stopping;
+  };
+
+  return { url, port, config, logger, database, metrics, registry, support, slack, work, stop };
+}
+
+function logStartup(logger: Logger, config: AppConfig, url: string, services: McpServiceConfig[]): void {
+  const sources = services.map((service) => `${service.name} (${service.transport})`).join(', ');
+  if (config.slack.kind === 'playground') {
+    logger.info(
+      `deskhand is running at ${url} with no Slack credentials. To connect a workspace, create an app from ` +
+        'manifest.yml and set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode); ' +
+        `meanwhile try it from the terminal: npx deskhand ask "How do I reset my password?". MCP services: ${sources}.`,
+    );
+  } else {
+    logger.info(
+      `deskhand is running at ${url} in ${config.slack.kind === 'http' ? 'HTTP' : 'Socket'} mode. MCP services: ${sources}.`,
+    );
+  }
+  if (!config.alertChannel)
+    logger.warn('ALERT_CHANNEL is not set: urgent questions will get tickets but no channel alert');
+}

@@ -1,0 +1,69 @@
+import type { RequestListener } from 'node:http';
+import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import type { Logger } from 'pino';
+import { boltLogger } from './bolt-logger.js';
+import type { SlackDeps } from './deps.js';
+import { registerListeners } from './listeners/index.js';
+
+export type SlackConnection =
+  | { kind: 'http'; botToken: string; signingSecret: string }
+  | { kind: 'socket'; botToken: string; appToken: string };
+
+export interface SlackAppOptions {
+  connection: SlackConnection;
+  slackApiUrl: string;
+  deps: SlackDeps;
+  logger: Logger;
+  maxBodyBytes: number;
+}
+
+export interface SlackApp {
+  app: App;
+  /** Handles `POST /slack/events` (HTTP mode); mounted on deskhand's own server. */
+  requestListener?: RequestListener;
+  /** Opens the Socket Mode connection (Socket Mode only). */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The Bolt app with every listener registered, on the HTTP receiver or in Socket Mode. */
+export function createSlackApp(options: SlackAppOptions): SlackApp {
+  const logger = boltLogger(options.logger);
+  const clientOptions = {
+    slackApiUrl: options.slackApiUrl,
+    // Slack's Retry-After is honoured by the WebClient; a bounded number of tries keeps a dead API from holding work forever.
+    retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5000, randomize: true },
+  };
+  const { connection } = options;
+
+  if (connection.kind === 'socket') {
+    const receiver = new SocketModeReceiver({ appToken: connection.appToken, logger });
+    const app = new App({ receiver, token: connection.botToken, logger, clientOptions });
+    registerListeners(app, options.deps);
+    return {
+      app,
+      start: async () => {
+        await app.start();
+      },
+      stop: async () => {
+        await app.stop();
+      },
+    };
+  }
+
+  const receiver = new HTTPReceiver({
+    signingSecret: connection.signingSecret,
+    endpoints: '/slack/events',
+    processBeforeResponse: false,
+    bodyLimit: options.maxBodyBytes,
+    logger,
+  });
+  const app = new App({ receiver, token: connection.botToken, logger, clientOptions });
+  registerListeners(app, options.deps);
+  return {
+    app,
+    requestListener: receiver.requestListener,
+    start: async () => {},
+    stop: async () => {},
+  };
+}

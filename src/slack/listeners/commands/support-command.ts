@@ -1,0 +1,76 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { answerCard, helpCard, noticeCard } from '../../blocks/index.js';
+import { escapeMrkdwn } from '../../blocks/mrkdwn.js';
+import { channelKindOf } from '../../channel-kind.js';
+import { isAdmin, type SlackDeps } from '../../deps.js';
+import { isFirstDelivery } from '../middleware/first-delivery.js';
+import { parseSupportCommand } from './parse-support-command.js';
+
+type SupportCommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
+
+/** `/support …`: acks at once with a "looking it up" note, then replaces it with the answer card. */
+export function supportCommandCallback(deps: SlackDeps) {
+  return async ({ command, ack, respond, client, context, logger }: SupportCommandArgs): Promise<void> => {
+    const parsed = parseSupportCommand(command.text);
+    if (parsed.kind === 'help') {
+      await ack({
+        response_type: 'ephemeral',
+        ...helpCard({
+          isAdmin: isAdmin(deps, command.user_id),
+          ticketsEnabled: deps.settings.ticketsEnabled,
+          alertChannel: deps.settings.alertChannel,
+        }),
+      });
+      return;
+    }
+    if (parsed.kind === 'digest') {
+      await ack({
+        response_type: 'ephemeral',
+        ...noticeCard('The digest is not available yet.', ':bar_chart:'),
+      });
+      return;
+    }
+    if (!deps.work.isAccepting) {
+      await ack({
+        response_type: 'ephemeral',
+        ...noticeCard('deskhand is restarting — please ask again in a few seconds.', ':hourglass:'),
+      });
+      return;
+    }
+
+    const sourceNames = deps.support.sources.map((source) => source.label).join(', ') || 'the knowledge base';
+    await ack({
+      response_type: 'ephemeral',
+      ...noticeCard(`Looking up “${escapeMrkdwn(parsed.question)}” in ${sourceNames}…`, ':mag:'),
+    });
+    if (!(await isFirstDelivery(context))) return;
+
+    try {
+      const answer = await deps.support.ask({
+        text: parsed.question,
+        markedUrgent: parsed.urgent,
+        entryPoint: 'slash',
+        askerId: command.user_id,
+        teamId: command.team_id,
+        channelId: command.channel_id,
+        channelKind: await channelKindOf(client, command.channel_id),
+        responseUrl: command.response_url,
+      });
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: true,
+        ...answerCard(answer, { ticketsEnabled: deps.settings.ticketsEnabled }),
+      });
+    } catch (error) {
+      logger.error(`answering /support failed: ${(error as Error).message}`);
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: true,
+        ...noticeCard(
+          'Something went wrong on our side while answering. Please try again in a moment.',
+          ':warning:',
+        ),
+      });
+    }
+  };
+}

@@ -1,0 +1,6 @@
+import type { App } from '@slack/bolt';
+import type { SlackDeps } from '../../deps.js';
+
+export const EVENTS: readonly string[] = [];
+
+export function register(_app: App, _deps: SlackDeps): void {}
