@@ -51,7 +51,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const name = template;
     cleanups.push(() => adminQuery(url, `drop database if exists ${quoteIdent(name)} with (force)`));
   }
-  console.log(`tests run against ${source === 'pglite' ? 'PGlite (set TEST_DATABASE_URL for a real Postgres)' : `Postgres from ${source}`}`);
+  console.log(
+    `tests run against ${source === 'pglite' ? 'PGlite (set TEST_DATABASE_URL for a real Postgres)' : `Postgres from ${source}`}`,
+  );
 
   project.provide('postgresAdminUrl', adminUrl);
   project.provide('postgresTemplate', template);
