@@ -36,7 +36,11 @@ export function fingerprint(text: string): string {
 export function stem(word: string): string {
   if (word.length <= 4) return word;
   for (const suffix of ['ing', 'ed', 'es', 's']) {
-    if (word.endsWith(suffix) && word.length - suffix.length >= 4) return word.slice(0, -suffix.length);
+    if (word.endsWith(suffix) && word.length - suffix.length >= 4) {
+      const stemmed = word.slice(0, -suffix.length);
+      // "resetting" -> "resett" -> "reset"; "billing" keeps its "ll".
+      return suffix.length > 1 && /([^aeiouls])\1$/.test(stemmed) ? stemmed.slice(0, -1) : stemmed;
+    }
   }
   return word;
 }

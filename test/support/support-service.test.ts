@@ -1,0 +1,166 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DrizzleSupportStore } from '../../src/db/repositories/support-store.js';
+import { feedback, lookups, questions } from '../../src/db/schema/index.js';
+import { createLogger } from '../../src/observability/logger.js';
+import type { KnowledgeSource } from '../../src/support/ports.js';
+import { SupportService } from '../../src/support/support-service.js';
+import type { KnowledgeHit } from '../../src/support/types.js';
+import { createTestDatabase, type TestDatabase } from '../harness/database.js';
+
+const logger = createLogger({ level: 'silent' });
+
+function source(
+  name: string,
+  behaviour: (query: string, signal: AbortSignal) => Promise<KnowledgeHit[]>,
+  available = true,
+): KnowledgeSource {
+  return {
+    name,
+    label: name.toUpperCase(),
+    isAvailable: () => available,
+    search: (query, { signal }) => behaviour(query, signal),
+  };
+}
+
+const passwordArticle: KnowledgeHit = {
+  source: 'kb',
+  title: 'Reset your password',
+  snippet: 'Use the Forgot password link to reset your password.',
+  url: 'https://help.example/password',
+  score: 4.2,
+};
+
+describe('answering a question', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  const service = (sources: KnowledgeSource[], lookupDeadlineMs = 1000) =>
+    new SupportService({
+      sources,
+      store: new DrizzleSupportStore(database.db),
+      logger,
+      lookupDeadlineMs,
+      questionMaxChars: 200,
+    });
+
+  it('searches every source, ranks, and stores the question, the answer and one lookup per source', async () => {
+    const support = service([
+      source('kb', async () => [passwordArticle]),
+      source('notion', async () => [
+        {
+          ...passwordArticle,
+          source: 'notion',
+          title: 'Team lunch',
+          snippet: 'Fridays',
+          url: 'https://n/1',
+          score: 1,
+        },
+      ]),
+    ]);
+    const answer = await support.ask({
+      text: 'How do I reset my password?',
+      entryPoint: 'slash',
+      askerId: 'U1',
+      channelKind: 'public',
+    });
+    expect(answer.found).toBe(true);
+    expect(answer.hits[0]?.title).toBe('Reset your password');
+    expect(answer.lookups.map((lookup) => [lookup.source, lookup.status])).toEqual([
+      ['kb', 'ok'],
+      ['notion', 'ok'],
+    ]);
+
+    const [row] = await database.db.select().from(questions).where(eq(questions.id, answer.question.id));
+    expect(row).toMatchObject({
+      status: 'answered',
+      found: true,
+      entryPoint: 'slash',
+      channelKind: 'public',
+      hitCount: 2,
+    });
+    expect(row?.hits?.[0]?.title).toBe('Reset your password');
+    const lookupRows = await database.db
+      .select()
+      .from(lookups)
+      .where(eq(lookups.questionId, answer.question.id));
+    expect(lookupRows).toHaveLength(2);
+
+    const again = await support.findAnswer(answer.question.id);
+    expect(again?.hits[0]?.title).toBe('Reset your password');
+    expect(again?.lookups).toHaveLength(2);
+  });
+
+  it('does not wait past the deadline for a source that hangs, and names it', async () => {
+    let aborted = false;
+    const support = service(
+      [
+        source('kb', async () => [passwordArticle]),
+        source('notion', (_query, signal) => {
+          signal.addEventListener('abort', () => {
+            aborted = true;
+          });
+          return new Promise(() => {});
+        }),
+      ],
+      150,
+    );
+    const started = Date.now();
+    const answer = await support.ask({ text: 'reset password', entryPoint: 'dm', askerId: 'U1' });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(answer.found).toBe(true);
+    expect(answer.lookups.find((lookup) => lookup.source === 'notion')).toMatchObject({ status: 'timeout' });
+    expect(aborted).toBe(true);
+  });
+
+  it('reports a source that fails or is not connected, and still answers from the others', async () => {
+    const support = service([
+      source('kb', async () => [passwordArticle]),
+      source('notion', async () => {
+        throw new Error('Notion is having trouble (status 503)');
+      }),
+      source('helpscout', async () => [], false),
+    ]);
+    const answer = await support.ask({ text: 'reset password', entryPoint: 'mention', askerId: 'U1' });
+    expect(answer.lookups.map((lookup) => lookup.status)).toEqual(['ok', 'error', 'unavailable']);
+    expect(answer.lookups[1]?.error).toContain('503');
+  });
+
+  it('says plainly when nothing answers the question', async () => {
+    const answer = await service([source('kb', async () => [])]).ask({
+      text: 'Where is the moon base?',
+      entryPoint: 'slash',
+      askerId: 'U1',
+    });
+    expect(answer.found).toBe(false);
+    expect(answer.hits).toEqual([]);
+  });
+
+  it('cuts an overlong question and remembers that it did', async () => {
+    const answer = await service([source('kb', async () => [])]).ask({
+      text: 'word '.repeat(200),
+      entryPoint: 'slash',
+      askerId: 'U1',
+    });
+    expect(answer.question.truncated).toBe(true);
+    expect(answer.question.text.length).toBeLessThanOrEqual(201);
+  });
+
+  it('stores a click once however often it is clicked', async () => {
+    const support = service([source('kb', async () => [passwordArticle])]);
+    const answer = await support.ask({ text: 'reset password', entryPoint: 'slash', askerId: 'U1' });
+    expect(await support.recordFeedback(answer.question.id, 'U1', 'solved')).toBe(true);
+    expect(await support.recordFeedback(answer.question.id, 'U1', 'solved')).toBe(false);
+    const rows = await database.db.select().from(feedback).where(eq(feedback.questionId, answer.question.id));
+    expect(rows).toHaveLength(1);
+  });
+
+  it('treats a malformed id from a button as not found', async () => {
+    expect(await service([]).findAnswer('not-a-uuid')).toBeUndefined();
+  });
+});
