@@ -1,0 +1,14 @@
+import type { AppConfig } from '../config/env.js';
+import { openDatabase } from '../db/client.js';
+import { runDigestCli } from '../digest/index.js';
+
+/** `deskhand digest [--since 7d] [--json]`: the digest for a period, as a table or JSON. */
+export async function runDigestCommand(args: string[], config: AppConfig): Promise<number> {
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await database.migrate();
+    return await runDigestCli(args, { database, stdout: process.stdout });
+  } finally {
+    await database.close();
+  }
+}
