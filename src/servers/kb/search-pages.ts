@@ -1,0 +1,84 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import type { Logger } from '../../observability/logger.js';
+import { type KnowledgeBase, KnowledgeFolderError } from './knowledge-index.js';
+import { buildSnippet } from './snippet.js';
+
+export const SEARCH_PAGES_TOOL = 'search_pages';
+export const DEFAULT_LIMIT = 5;
+export const MAX_LIMIT = 20;
+
+const inputSchema = {
+  query: z.string().describe('What to look for: a question or a few keywords, e.g. "reset password".'),
+  limit: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_LIMIT)
+    .optional()
+    .describe(`How many articles to return, best first (1-${MAX_LIMIT}, default ${DEFAULT_LIMIT}).`),
+  include_content: z
+    .boolean()
+    .optional()
+    .describe("Also return each article's full markdown (default false)."),
+};
+
+const pageResultSchema = z.object({
+  title: z.string(),
+  snippet: z.string().describe('About 240 characters around the best match, with … where text was left out.'),
+  url: z.string().describe("The article's public URL from its front matter, else a file:// URL."),
+  path: z.string().describe('Path of the markdown file inside the knowledge folder.'),
+  score: z.number().describe('Relevance; higher is better, comparable only within one search.'),
+  content: z.string().optional().describe('The full markdown, only with include_content.'),
+});
+
+const outputSchema = { results: z.array(pageResultSchema) };
+
+export type PageResult = z.infer<typeof pageResultSchema>;
+
+/** Registers `search_pages`, a ranked full-text search over the knowledge folder's articles. */
+export function registerSearchPages(server: McpServer, knowledgeBase: KnowledgeBase, logger?: Logger): void {
+  server.registerTool(
+    SEARCH_PAGES_TOOL,
+    {
+      title: 'Search the knowledge base',
+      description:
+        'Searches the help articles of the built-in knowledge base (markdown files) and returns the best ' +
+        'matches with a title, a snippet around the match, a link and a relevance score. ' +
+        'Typos and word beginnings still match.',
+      inputSchema,
+      outputSchema,
+      annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+    },
+    async ({ query, limit, include_content }): Promise<CallToolResult> => {
+      const question = query.trim();
+      if (!question) {
+        return errorResult(
+          'The query is empty. Pass a question or a few keywords, for example "reset password".',
+        );
+      }
+      try {
+        const hits = await knowledgeBase.search(question, limit ?? DEFAULT_LIMIT);
+        const results: PageResult[] = hits.map(({ article, score, matchedTerms, queryTerms }) => ({
+          title: article.title,
+          snippet: buildSnippet(article.body, [...matchedTerms, ...queryTerms]),
+          url: article.url,
+          path: article.path,
+          score: Math.round(score * 1000) / 1000,
+          ...(include_content ? { content: article.content } : {}),
+        }));
+        const structuredContent = { results };
+        return { structuredContent, content: [{ type: 'text', text: JSON.stringify(structuredContent) }] };
+      } catch (error) {
+        if (error instanceof KnowledgeFolderError) return errorResult(error.message);
+        logger?.error({ err: error }, 'search_pages failed');
+        return errorResult(`The knowledge base could not be searched: ${(error as Error).message}`);
+      }
+    },
+  );
+}
+
+function errorResult(message: string): CallToolResult {
+  return { isError: true, content: [{ type: 'text', text: message }] };
+}
