@@ -5,9 +5,11 @@ import type { Registry } from 'prom-client';
 import type { AppConfig } from './config/env.js';
 import { loadMcpServices, type McpServiceConfig } from './config/mcp-services.js';
 import { type Database, openDatabase } from './db/client.js';
+import { BufferedSupportStore } from './db/repositories/buffered-support-store.js';
 import { DrizzleDeliveryLedger } from './db/repositories/delivery-ledger.js';
 import { DrizzleSupportStore } from './db/repositories/support-store.js';
 import { ToolCallLog } from './db/repositories/tool-call-log.js';
+import { WriteBuffer } from './db/write-buffer.js';
 import { healthRoutes, type ReadinessState } from './http/health.js';
 import { HttpServer } from './http/server.js';
 import { defaultServices, McpRegistry } from './mcp/index.js';
@@ -78,12 +80,15 @@ export async function startDeskhand(config: AppConfig, options: StartOptions = {
   });
   await registry.connectAll();
 
+  // Questions keep being answered through a brief database outage; their rows are written once it is back.
+  const writeBuffer = new WriteBuffer({ logger });
   const support = new SupportService({
     sources: registry.knowledgeSources(),
-    store: new DrizzleSupportStore(database.db),
+    store: new BufferedSupportStore(new DrizzleSupportStore(database.db), writeBuffer),
     logger,
     lookupDeadlineMs: config.lookupDeadlineMs,
     questionMaxChars: config.questionMaxChars,
+    questionsPerMinute: config.questionsPerMinute,
   });
 
   const http = new HttpServer(logger);
@@ -137,6 +142,9 @@ export async function startDeskhand(config: AppConfig, options: StartOptions = {
       await slack?.stop();
       await registry.close();
       await toolCallLog.close();
+      if (!(await writeBuffer.flush(2_000)))
+        logger.error(`${writeBuffer.pending} writes could not reach the database before exit`);
+      writeBuffer.close();
       if (ownsDatabase) await database.close();
       logger.info('stopped');
     })();

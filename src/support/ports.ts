@@ -30,6 +30,8 @@ export interface SupportStore {
     questionId: string,
     location: { channelId?: string; ts?: string; responseUrl?: string },
   ): Promise<void>;
+  /** How many questions a person asked since a moment, and when the oldest of them was asked. */
+  countRecentQuestions(askerId: string, since: Date): Promise<{ count: number; oldest?: Date }>;
 }
 
 /** Answers "has this delivery been handled already?" across replicas. */

@@ -19,7 +19,11 @@ export interface SupportServiceOptions {
   answerLimit?: number;
   /** How many hits to ask each source for. */
   perSourceLimit?: number;
+  /** Questions one person may ask per minute; 0 turns the limit off. */
+  questionsPerMinute?: number;
 }
+
+export type RateLimitVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 /** The support workflow: take a question, search every source at once, rank, store, answer. */
 export class SupportService {
@@ -73,6 +77,31 @@ export class SupportService {
       this.options.logger.error({ questionId: question.id, err: error }, 'question could not be answered');
       await this.options.store.markFailed(question.id);
       throw error;
+    }
+  }
+
+  /**
+   * Whether a person may ask another question now. Counted in the database so the limit holds
+   * across replicas; if the count cannot be read, the question is allowed rather than lost.
+   */
+  async checkRateLimit(askerId: string): Promise<RateLimitVerdict> {
+    const limit = this.options.questionsPerMinute ?? 0;
+    if (limit <= 0) return { allowed: true };
+    const now = this.clock.now();
+    try {
+      const { count, oldest } = await this.options.store.countRecentQuestions(
+        askerId,
+        new Date(now.getTime() - 60_000),
+      );
+      if (count < limit) return { allowed: true };
+      const retryAfterMs = (oldest ? oldest.getTime() + 60_000 : now.getTime() + 60_000) - now.getTime();
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
+    } catch (error) {
+      this.options.logger.warn(
+        { err: (error as Error).message },
+        'could not check the rate limit; allowing the question',
+      );
+      return { allowed: true };
     }
   }
 

@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, count, eq, gte, min } from 'drizzle-orm';
 import type { SupportStore } from '../../support/ports.js';
 import type {
   Answer,
@@ -124,6 +124,10 @@ export class DrizzleSupportStore implements SupportStore {
     return inserted.length > 0;
   }
 
+  countRecentQuestions(askerId: string, since: Date): Promise<{ count: number; oldest?: Date }> {
+    return countRecent(this.db, askerId, since);
+  }
+
   async saveCardLocation(
     questionId: string,
     location: { channelId?: string; ts?: string; responseUrl?: string },
@@ -137,6 +141,18 @@ export class DrizzleSupportStore implements SupportStore {
       })
       .where(eq(questions.id, questionId));
   }
+}
+
+export async function countRecent(
+  db: Db,
+  askerId: string,
+  since: Date,
+): Promise<{ count: number; oldest?: Date }> {
+  const [row] = await db
+    .select({ count: count(), oldest: min(questions.createdAt) })
+    .from(questions)
+    .where(and(eq(questions.askerId, askerId), gte(questions.createdAt, since)));
+  return { count: Number(row?.count ?? 0), oldest: row?.oldest ? new Date(row.oldest) : undefined };
 }
 
 function toQuestion(row: QuestionRow): Question {

@@ -45,6 +45,19 @@ export function supportCommandCallback(deps: SlackDeps) {
     });
     if (!(await isFirstDelivery(context))) return;
 
+    const verdict = await deps.support.checkRateLimit(command.user_id);
+    if (!verdict.allowed) {
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: true,
+        ...noticeCard(
+          `You've asked a lot of questions in the last minute — please try again in ${verdict.retryAfterSeconds} s.`,
+          ':hourglass_flowing_sand:',
+        ),
+      });
+      return;
+    }
+
     try {
       const answer = await deps.support.ask({
         text: parsed.question,

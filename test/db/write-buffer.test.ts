@@ -1,0 +1,130 @@
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/client.js';
+import { BufferedSupportStore } from '../../src/db/repositories/buffered-support-store.js';
+import { DrizzleSupportStore } from '../../src/db/repositories/support-store.js';
+import { lookups, questions } from '../../src/db/schema/index.js';
+import { isConnectionError, WriteBuffer } from '../../src/db/write-buffer.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { SupportService } from '../../src/support/support-service.js';
+import { createTestDatabase, type TestDatabase } from '../harness/database.js';
+import { startTcpProxy, type TcpProxy } from '../harness/tcp-proxy.js';
+
+const logger = createLogger({ level: 'silent' });
+
+describe('writes while Postgres is away', () => {
+  let database: TestDatabase;
+  let proxy: TcpProxy | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    if (database.url) {
+      const target = new URL(database.url);
+      proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
+    }
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await database.drop();
+  });
+
+  it('answers a question asked while the database is down, and stores it once when it is back', async (context) => {
+    if (!proxy || !database.url) {
+      context.skip(); // needs a Postgres server to cut off (TEST_DATABASE_URL); PGlite runs in-process
+      return;
+    }
+    const viaProxy = new URL(database.url);
+    viaProxy.hostname = '127.0.0.1';
+    viaProxy.port = String(proxy.port);
+    const flaky = await openDatabase({ url: viaProxy.toString(), maxConnections: 2 });
+    const buffer = new WriteBuffer({ logger, initialRetryMs: 50, maxRetryMs: 200 });
+    const support = new SupportService({
+      sources: [
+        {
+          name: 'kb',
+          label: 'Knowledge base',
+          isAvailable: () => true,
+          search: async () => [
+            {
+              source: 'kb',
+              title: 'Reset your password',
+              snippet: 'Use Forgot password',
+              url: 'https://h/p',
+              score: 3,
+            },
+          ],
+        },
+      ],
+      store: new BufferedSupportStore(new DrizzleSupportStore(flaky.db), buffer),
+      logger,
+      lookupDeadlineMs: 1000,
+      questionMaxChars: 500,
+    });
+
+    await proxy.cut();
+    const answer = await support.ask({
+      text: 'How do I reset my password?',
+      entryPoint: 'slash',
+      askerId: 'U1',
+    });
+    expect(answer.found).toBe(true);
+    expect(buffer.pending).toBeGreaterThan(0);
+    const whileDown = await database.db.select().from(questions).where(eq(questions.id, answer.question.id));
+    expect(whileDown).toHaveLength(0);
+
+    await proxy.restore();
+    expect(await buffer.flush(10_000)).toBe(true);
+    const [stored] = await database.db.select().from(questions).where(eq(questions.id, answer.question.id));
+    expect(stored).toMatchObject({ status: 'answered', found: true });
+    const storedLookups = await database.db
+      .select()
+      .from(lookups)
+      .where(eq(lookups.questionId, answer.question.id));
+    expect(storedLookups).toHaveLength(1);
+    const total = await database.rows<{ n: number }>(sql`select count(*)::int as n from questions`);
+    expect(total[0]?.n).toBe(1);
+
+    buffer.close();
+    await flaky.close();
+  });
+});
+
+describe('telling a connection error from a bad write', () => {
+  it('retries connection losses, never constraint violations', () => {
+    expect(
+      isConnectionError(
+        Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+      ),
+    ).toBe(true);
+    expect(
+      isConnectionError(Object.assign(new Error('write CONNECTION_CLOSED'), { code: 'CONNECTION_CLOSED' })),
+    ).toBe(true);
+    expect(
+      isConnectionError(
+        Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+      ),
+    ).toBe(true);
+    expect(
+      isConnectionError(new Error('wrapped', { cause: Object.assign(new Error('x'), { code: '08006' }) })),
+    ).toBe(true);
+    expect(isConnectionError(Object.assign(new Error('duplicate key value'), { code: '23505' }))).toBe(false);
+    expect(isConnectionError(new Error('column "nope" does not exist'))).toBe(false);
+  });
+
+  it('keeps writes in order and drops the oldest only past its bound', async () => {
+    const buffer = new WriteBuffer({ logger, maxPending: 2, initialRetryMs: 10, maxRetryMs: 20 });
+    let up = false;
+    const written: string[] = [];
+    const write = (name: string) => async () => {
+      if (!up) throw Object.assign(new Error('down'), { code: 'ECONNREFUSED' });
+      written.push(name);
+    };
+    await buffer.write('a', write('a'));
+    await buffer.write('b', write('b'));
+    await buffer.write('c', write('c'));
+    expect(buffer.dropped).toBe(1);
+    up = true;
+    expect(await buffer.flush(2000)).toBe(true);
+    expect(written).toEqual(['b', 'c']);
+    buffer.close();
+  });
+});
