@@ -1,0 +1,117 @@
+import type { Answer, KnowledgeHit, SourceLookup } from '../../support/types.js';
+import { link, quote, userText } from './mrkdwn.js';
+import { actions, button, card, contextLine, duration, listOf, section } from './parts.js';
+import type { Button, CardMessage, ContextBlock, SectionBlock } from './types.js';
+
+/** Action ids of the answer card's buttons (DESIGN.md §7). */
+export const ANSWER_ACTIONS = {
+  solved: 'answer_solved',
+  notHelpful: 'answer_not_helpful',
+  createTicket: 'answer_create_ticket',
+} as const;
+
+/** Sources shown on a card, best first. */
+export const MAX_SOURCES_SHOWN = 3;
+const QUESTION_SHOWN_MAX = 700;
+const TITLE_SHOWN_MAX = 150;
+const SNIPPET_SHOWN_MAX = 400;
+const LOOKUPS_LINE_MAX = 1000;
+const SOURCES_NAMED_MAX = 5;
+const SOURCE_NAME_MAX = 60;
+
+/** The answer card: the question, up to three sources, what was searched, and Solved / Not helpful / Create ticket. */
+export function answerCard(answer: Answer, options: { ticketsEnabled: boolean }): CardMessage {
+  const question = questionBlock(answer);
+  const body = answer.found ? sourceBlocks(answer) : [notFoundBlock(answer)];
+  const buttons = actions('answer_actions', [
+    button(ANSWER_ACTIONS.solved, 'Solved', answer.question.id),
+    button(ANSWER_ACTIONS.notHelpful, 'Not helpful', answer.question.id),
+    createTicketButton(answer, options.ticketsEnabled, answer.found ? undefined : 'primary'),
+  ]);
+  return card(fallbackText(answer), [question, ...body, lookupContext(answer), buttons]);
+}
+
+/** The question as asked, quoted and escaped, noting when it was shortened. */
+export function questionBlock(answer: Answer): SectionBlock {
+  const shown = userText(answer.question.text, QUESTION_SHOWN_MAX);
+  const shortened = answer.question.truncated || shown.endsWith('…');
+  const note = shortened ? '\n_(question shortened)_' : '';
+  return section('answer_question', `*You asked:*\n${quote(shown)}${note}`);
+}
+
+/** One section per source shown: linked title, where it came from, and the snippet, all escaped. */
+export function sourceBlocks(answer: Answer): SectionBlock[] {
+  return answer.hits.slice(0, MAX_SOURCES_SHOWN).map((hit, index) => {
+    const title = `*${link(hit.url, hit.title || 'Untitled', TITLE_SHOWN_MAX)}*`;
+    const from = `_${userText(sourceLabel(answer, hit), SOURCE_NAME_MAX)}_`;
+    const snippet = userText(hit.snippet.replace(/\s*\n\s*/g, ' '), SNIPPET_SHOWN_MAX);
+    return section(`answer_source_${index + 1}`, [title, from, snippet].filter(Boolean).join('\n'));
+  });
+}
+
+/** The context line: each source searched with ✓ and its hit count or ⚠ and what went wrong, and the time taken. */
+export function lookupContext(answer: Answer): ContextBlock {
+  const took = `in ${duration(answer.tookMs)}`;
+  if (answer.lookups.length === 0) return contextLine('answer_sources', `No sources were searched · ${took}`);
+  const parts: string[] = [];
+  let length = 0;
+  for (const [index, lookup] of answer.lookups.entries()) {
+    const part = lookupStatus(lookup);
+    const remaining = answer.lookups.length - index;
+    if (length + part.length > LOOKUPS_LINE_MAX) {
+      parts.push(`and ${remaining} more`);
+      break;
+    }
+    parts.push(part);
+    length += part.length + 3;
+  }
+  return contextLine('answer_sources', `Searched ${parts.join(' · ')} · ${took}`);
+}
+
+/** "Create ticket", or a label saying the ticket is only kept locally when no ticket desk is configured. */
+export function createTicketButton(answer: Answer, ticketsEnabled: boolean, style?: 'primary'): Button {
+  const label = ticketsEnabled ? 'Create ticket' : 'Create ticket (saved locally)';
+  return button(ANSWER_ACTIONS.createTicket, label, answer.question.id, style);
+}
+
+function lookupStatus(lookup: SourceLookup): string {
+  const label = sourceName(lookup);
+  switch (lookup.status) {
+    case 'ok':
+      return `✓ ${label} (${lookup.hits.length})`;
+    case 'timeout':
+      return `⚠ ${label} timed out`;
+    case 'unavailable':
+      return `⚠ ${label} unavailable`;
+    case 'error':
+      return `⚠ ${label} failed`;
+  }
+}
+
+function notFoundBlock(answer: Answer): SectionBlock {
+  const labels = answer.lookups.map(sourceName);
+  const named =
+    labels.length > SOURCES_NAMED_MAX
+      ? listOf([...labels.slice(0, SOURCES_NAMED_MAX), `${labels.length - SOURCES_NAMED_MAX} other sources`])
+      : listOf(labels);
+  const where = named ? ` in ${named}` : '';
+  return section(
+    'answer_not_found',
+    `I couldn't find a good answer${where}.\nCreate a ticket and someone from support will follow up.`,
+  );
+}
+
+function sourceName(lookup: SourceLookup): string {
+  return userText(lookup.label || lookup.source, SOURCE_NAME_MAX);
+}
+
+function sourceLabel(answer: Answer, hit: KnowledgeHit): string {
+  return answer.lookups.find((lookup) => lookup.source === hit.source)?.label || hit.source;
+}
+
+function fallbackText(answer: Answer): string {
+  const question = userText(answer.question.text.replace(/\s+/g, ' '), 150);
+  const top = answer.hits[0];
+  if (!answer.found || !top) return `No good answer found for “${question}” — you can create a ticket.`;
+  return `Answer to “${question}”: ${userText(top.title, TITLE_SHOWN_MAX)}`;
+}

@@ -1,0 +1,32 @@
+import type { Answer, FeedbackKind } from '../../support/types.js';
+import { createTicketButton, lookupContext, questionBlock, sourceBlocks } from './answer-card.js';
+import { userText } from './mrkdwn.js';
+import { actions, card, section } from './parts.js';
+import type { CardMessage, KnownBlock } from './types.js';
+
+const THANKS: Record<FeedbackKind, string> = {
+  solved: 'Glad that helped! ✓',
+  not_helpful: 'Thanks — noted that this didn’t help. Want a person to look at it?',
+};
+
+/**
+ * The card that replaces an answer card after Solved / Not helpful: a thank-you above the same
+ * question and sources, and for Not helpful the Create ticket button.
+ */
+export function feedbackCard(
+  answer: Answer,
+  kind: FeedbackKind,
+  options: { ticketsEnabled: boolean } = { ticketsEnabled: true },
+): CardMessage {
+  const blocks: KnownBlock[] = [
+    section('feedback_thanks', `*${THANKS[kind]}*`),
+    questionBlock(answer),
+    ...(answer.found ? sourceBlocks(answer) : []),
+    lookupContext(answer),
+  ];
+  if (kind === 'not_helpful') {
+    blocks.push(actions('feedback_actions', [createTicketButton(answer, options.ticketsEnabled, 'primary')]));
+  }
+  const question = userText(answer.question.text.replace(/\s+/g, ' '), 150);
+  return card(`${THANKS[kind]} (“${question}”)`, blocks);
+}

@@ -1,0 +1,21 @@
+export { ALERT_TAKE_ACTION, type AlertView, alertCard, escalationText } from './alert-card.js';
+export { ANSWER_ACTIONS, answerCard, lookupContext, questionBlock, sourceBlocks } from './answer-card.js';
+export { cardAsText, mrkdwnAsText } from './card-as-text.js';
+export { feedbackCard } from './feedback-card.js';
+export { helpCard } from './help-card.js';
+export * from './limits.js';
+export { escapeMrkdwn, httpUrl, link, quote, unescapeMrkdwn, userText } from './mrkdwn.js';
+export { errorNotice, lookingUpNotice, noticeCard, rateLimitNotice } from './notice-card.js';
+export { type TicketStatus, type TicketView, ticketCard } from './ticket-card.js';
+export {
+  isEmail,
+  readTicketModal,
+  TICKET_MODAL_IDS,
+  TICKET_PRIORITIES,
+  TICKET_SUBJECT_MAX,
+  TICKET_TYPES,
+  type TicketModalInput,
+  type TicketModalValues,
+  ticketModal,
+} from './ticket-modal.js';
+export type { CardMessage } from './types.js';
