@@ -1,4 +1,4 @@
-import { WebClient, type WebClientOptions } from '@slack/web-api';
+import { LogLevel, WebClient, type WebClientOptions } from '@slack/web-api';
 import { SlackEmulator, type SlackEmulatorOptions } from '../../src/playground/emulator/index.js';
 
 export const TEST_BOT_TOKEN = 'xoxb-test-deskhand';
@@ -20,6 +20,7 @@ export class FakeSlack extends SlackEmulator {
     return new WebClient(token, {
       slackApiUrl: this.apiUrl,
       retryConfig: { retries: 1, factor: 1, minTimeout: 10, maxTimeout: 10 },
+      logLevel: LogLevel.ERROR,
       ...options,
     });
   }

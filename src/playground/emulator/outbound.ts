@@ -140,14 +140,25 @@ export class SlackOutbound {
       response_url: responseUrl,
       trigger_id: triggerId,
     };
-    const delivery = await this.#send(
-      new URLSearchParams(fields).toString(),
-      'application/x-www-form-urlencoded',
-      fields,
-      options,
+    let ackShown: () => void = () => {};
+    this.#responseUrls.holdUntil(
+      responseUrl,
+      new Promise<void>((resolve) => {
+        ackShown = resolve;
+      }),
     );
-    this.#showCommandAck(delivery, command, user.id, channel.id, responseUrl);
-    return { ...delivery, triggerId, responseUrl };
+    try {
+      const delivery = await this.#send(
+        new URLSearchParams(fields).toString(),
+        'application/x-www-form-urlencoded',
+        fields,
+        options,
+      );
+      this.#showCommandAck(delivery, command, user.id, channel.id, responseUrl);
+      return { ...delivery, triggerId, responseUrl };
+    } finally {
+      ackShown();
+    }
   }
 
   /** Posts a `block_actions` payload for a button clicked in a message or in a view. */

@@ -8,6 +8,8 @@ import { BOT_ID, BOT_USER_ID, type Workspace } from './workspace.js';
 /** Slack accepts five posts to a response_url within 30 minutes. */
 export const RESPONSE_URL_MAX_USES = 5;
 export const RESPONSE_URL_LIFETIME_MS = 30 * 60 * 1000;
+/** Slack gives up on an app's ack after 3 seconds; a response URL post never waits longer for it. */
+const ACK_WAIT_MS = 3000;
 
 /** Where a response URL came from: a slash command's replies replace each other; an action's replace the message clicked. */
 export interface ResponseUrlGrant {
@@ -28,6 +30,8 @@ export interface ResponseUrlsOptions {
 interface IssuedUrl extends ResponseUrlGrant {
   issuedAt: number;
   uses: number;
+  /** Settles once the app's ack has been shown; posts wait for it so they apply after the ack, as in Slack. */
+  ackShown?: Promise<void>;
 }
 
 /** The response URLs handed out with commands and interactions, and what posting to them does. */
@@ -56,9 +60,20 @@ export class ResponseUrls {
     if (issued) issued.original = original;
   }
 
+  /**
+   * Holds posts to this URL until `ackShown` settles (at most Slack's 3-second ack window), so a
+   * `respond()` racing the command's ack response replaces the acked reply instead of adding one.
+   */
+  holdUntil(url: string, ackShown: Promise<void>): void {
+    const issued = this.#issued.get(tokenOf(url));
+    if (issued) issued.ackShown = ackShown;
+  }
+
   /** Serves `POST <basePath>/response/<token>` with the JSON body Bolt's `respond()` sends. */
   async handleResponseUrl(req: IncomingMessage, res: ServerResponse, token: string): Promise<void> {
     const raw = await readBody(req);
+    const ackShown = this.#issued.get(token)?.ackShown;
+    if (ackShown) await waitAtMost(ackShown, ACK_WAIT_MS);
     let body: Record<string, unknown> | undefined;
     try {
       const parsed: unknown = JSON.parse(raw);
@@ -124,6 +139,15 @@ export class ResponseUrls {
     if (issued.kind === 'command') issued.original = { channel: message.channel, ts: message.ts };
     return { status: 200, body: { ok: true } };
   }
+}
+
+async function waitAtMost(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([promise, timeout]);
+  clearTimeout(timer);
 }
 
 function tokenOf(url: string): string {

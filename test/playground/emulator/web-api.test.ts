@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebClient } from '@slack/web-api';
+import { WebClient, WebClientEvent } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   BOT_DM_CHANNEL_ID,
@@ -265,7 +265,7 @@ describe('auth and faults', () => {
   it('a 429 with Retry-After is retried by the WebClient, which then succeeds', async () => {
     fake.failNext('chat.postMessage', { status: 429, retryAfterSeconds: 1 });
     const rateLimited: number[] = [];
-    client.on('rate_limited', (seconds: number) => rateLimited.push(seconds));
+    client.on(WebClientEvent.RATE_LIMITED, (seconds: number) => rateLimited.push(seconds));
 
     const result = await client.chat.postMessage({ channel: GENERAL_CHANNEL_ID, text: 'eventually' });
 
