@@ -75,7 +75,7 @@ export function card(text: string, blocks: KnownBlock[]): CardMessage {
 /** "1.2 s" or "350 ms". */
 export function duration(ms: number): string {
   const safe = Number.isFinite(ms) && ms > 0 ? ms : 0;
-  return safe < 1000 ? `${Math.round(safe)} ms` : `${(safe / 1000).toFixed(1)} s`;
+  return safe < 1000 ? `${Math.round(safe)} ms` : `${(Math.round(safe / 100) / 10).toFixed(1)} s`;
 }
 
 /** "a, b and c". */
