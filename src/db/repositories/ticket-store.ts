@@ -1,0 +1,194 @@
+import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import type { CreatedTicket, TicketPriority, TicketType } from '../../support/ports.js';
+import type { AttemptRef, NewTicket, TicketStore } from '../../support/tickets/ports.js';
+import type { Ticket, TicketDeskUpdate, TicketReason, TicketStatus } from '../../support/tickets/types.js';
+import type { Db } from '../client.js';
+import { tickets } from '../schema/index.js';
+
+type TicketRow = typeof tickets.$inferSelect;
+
+/** The `tickets` table and its outbox queries. Every outcome is recorded only by the current claim. */
+export class DrizzleTicketStore implements TicketStore {
+  constructor(private readonly db: Db) {}
+
+  async insert(ticket: NewTicket): Promise<{ ticket: Ticket; inserted: boolean }> {
+    const [row] = await this.db
+      .insert(tickets)
+      .values({
+        idempotencyKey: ticket.idempotencyKey,
+        questionId: ticket.questionId,
+        status: ticket.status,
+        reason: ticket.reason,
+        subject: ticket.subject,
+        message: ticket.message,
+        customerEmail: ticket.customerEmail,
+        priority: ticket.priority,
+        type: ticket.type,
+        requesterId: ticket.requesterId,
+        desk: ticket.desk,
+        attempts: ticket.attempts,
+        nextAttemptAt: ticket.nextAttemptAt,
+        responseUrl: ticket.card.responseUrl,
+        cardChannelId: ticket.card.channelId,
+        cardTs: ticket.card.ts,
+      })
+      .onConflictDoNothing({ target: tickets.idempotencyKey })
+      .returning();
+    if (row) return { ticket: toTicket(row), inserted: true };
+    const [existing] = await this.db
+      .select()
+      .from(tickets)
+      .where(eq(tickets.idempotencyKey, ticket.idempotencyKey))
+      .limit(1);
+    if (!existing) throw new Error(`ticket ${ticket.idempotencyKey} was neither inserted nor found`);
+    return { ticket: toTicket(existing), inserted: false };
+  }
+
+  async findById(id: number): Promise<Ticket | undefined> {
+    const [row] = await this.db.select().from(tickets).where(eq(tickets.id, id)).limit(1);
+    return row ? toTicket(row) : undefined;
+  }
+
+  async findByQuestion(questionId: string): Promise<Ticket | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(tickets)
+      .where(eq(tickets.questionId, questionId))
+      .orderBy(desc(tickets.createdAt))
+      .limit(1);
+    return row ? toTicket(row) : undefined;
+  }
+
+  async claimDue(limit: number, now: Date, leaseMs: number): Promise<Ticket[]> {
+    return this.db.transaction(async (tx) => {
+      const due = await tx
+        .select({ id: tickets.id })
+        .from(tickets)
+        .where(and(eq(tickets.status, 'pending'), lte(tickets.nextAttemptAt, now)))
+        .orderBy(asc(tickets.nextAttemptAt))
+        .limit(limit)
+        .for('update', { skipLocked: true });
+      if (due.length === 0) return [];
+      const rows = await tx
+        .update(tickets)
+        .set({
+          attempts: sql`${tickets.attempts} + 1`,
+          nextAttemptAt: new Date(now.getTime() + leaseMs),
+          updatedAt: now,
+        })
+        .where(
+          inArray(
+            tickets.id,
+            due.map((row) => row.id),
+          ),
+        )
+        .returning();
+      return rows.map(toTicket);
+    });
+  }
+
+  async markCreated(
+    attempt: AttemptRef,
+    desk: string,
+    created: CreatedTicket,
+    now: Date,
+  ): Promise<Ticket | undefined> {
+    return this.updateClaimed(attempt, {
+      status: 'created',
+      desk,
+      externalId: created.externalId,
+      externalUrl: created.url,
+      filedAt: now,
+      lastError: null,
+      updatedAt: now,
+    });
+  }
+
+  async scheduleRetry(
+    attempt: AttemptRef,
+    error: string,
+    nextAttemptAt: Date,
+    now: Date,
+  ): Promise<Ticket | undefined> {
+    return this.updateClaimed(attempt, { lastError: error, nextAttemptAt, updatedAt: now });
+  }
+
+  async markFailed(attempt: AttemptRef, reason: string, now: Date): Promise<Ticket | undefined> {
+    return this.updateClaimed(attempt, { status: 'failed', lastError: reason, updatedAt: now });
+  }
+
+  async applyDeskUpdate(update: TicketDeskUpdate, now: Date): Promise<Ticket | undefined> {
+    const [row] = await this.db
+      .update(tickets)
+      .set({
+        ...(update.externalStatus ? { externalStatus: update.externalStatus } : {}),
+        ...(update.lastReply
+          ? { lastReplyAt: update.lastReply.at, lastReplyText: update.lastReply.text }
+          : {}),
+        updatedAt: now,
+      })
+      .where(eq(tickets.externalId, update.externalId))
+      .returning();
+    return row ? toTicket(row) : undefined;
+  }
+
+  private async updateClaimed(
+    attempt: AttemptRef,
+    values: Partial<typeof tickets.$inferInsert>,
+  ): Promise<Ticket | undefined> {
+    const [row] = await this.db
+      .update(tickets)
+      .set(values)
+      .where(
+        and(
+          eq(tickets.id, attempt.id),
+          eq(tickets.status, 'pending'),
+          eq(tickets.attempts, attempt.attempts),
+        ),
+      )
+      .returning();
+    return row ? toTicket(row) : undefined;
+  }
+}
+
+const STATUSES: readonly TicketStatus[] = ['pending', 'created', 'failed', 'local'];
+const REASONS: readonly TicketReason[] = ['asked', 'no_answer', 'urgent'];
+const PRIORITIES: readonly TicketPriority[] = ['low', 'normal', 'high', 'urgent'];
+const TYPES: readonly TicketType[] = ['email', 'chat', 'phone'];
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], fallback: T): T {
+  return (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
+}
+
+function toTicket(row: TicketRow): Ticket {
+  return {
+    id: row.id,
+    idempotencyKey: row.idempotencyKey,
+    questionId: row.questionId ?? undefined,
+    status: oneOf(row.status, STATUSES, 'pending'),
+    reason: oneOf(row.reason, REASONS, 'asked'),
+    subject: row.subject,
+    message: row.message,
+    customerEmail: row.customerEmail ?? undefined,
+    priority: oneOf(row.priority, PRIORITIES, 'normal'),
+    type: oneOf(row.type, TYPES, 'email'),
+    requesterId: row.requesterId ?? undefined,
+    desk: row.desk ?? undefined,
+    externalId: row.externalId ?? undefined,
+    externalUrl: row.externalUrl ?? undefined,
+    externalStatus: row.externalStatus ?? undefined,
+    lastReplyAt: row.lastReplyAt ?? undefined,
+    lastReplyText: row.lastReplyText ?? undefined,
+    attempts: row.attempts,
+    nextAttemptAt: row.nextAttemptAt,
+    lastError: row.lastError ?? undefined,
+    filedAt: row.filedAt ?? undefined,
+    card: {
+      responseUrl: row.responseUrl ?? undefined,
+      channelId: row.cardChannelId ?? undefined,
+      ts: row.cardTs ?? undefined,
+    },
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
