@@ -99,9 +99,9 @@ function checkBlock(report: Report, path: string, block: Json): void {
         if (fields.length === 0 || fields.length > SECTION_FIELDS_MAX) {
           report(`${path}.fields`, `${fields.length} fields (1..${SECTION_FIELDS_MAX})`);
         }
-        fields.forEach((field, i) =>
-          checkText(report, `${path}.fields[${i}]`, field, SECTION_FIELD_TEXT_MAX),
-        );
+        for (const [i, field] of fields.entries()) {
+          checkText(report, `${path}.fields[${i}]`, field, SECTION_FIELD_TEXT_MAX);
+        }
       }
       if (block.accessory) checkElement(report, `${path}.accessory`, block.accessory as Json);
       return;
