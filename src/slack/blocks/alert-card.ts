@@ -1,5 +1,5 @@
 import type { Question } from '../../support/types.js';
-import { httpUrl, link, quote, userText } from './mrkdwn.js';
+import { httpUrl, link, quote, userLine, userText } from './mrkdwn.js';
 import { actions, button, card, contextLine, fieldsSection, section } from './parts.js';
 import type { CardMessage, KnownBlock } from './types.js';
 
@@ -29,14 +29,14 @@ const QUESTION_SHOWN_MAX = 1500;
 export function alertCard(alert: AlertView, options: { showPrivateText?: boolean } = {}): CardMessage {
   const { question } = alert;
   const triage = question.triage;
-  const matched = triage.matched.slice(0, 5).map((phrase) => `“${userText(phrase, 40)}”`);
-  const urgency = `${userText(triage.urgency, 20)}${matched.length > 0 ? ` — matched ${matched.join(', ')}` : ''}`;
+  const matched = triage.matched.slice(0, 5).map((phrase) => `“${userLine(phrase, 40)}”`);
+  const urgency = `${userLine(triage.urgency, 20)}${matched.length > 0 ? ` — matched ${matched.join(', ')}` : ''}`;
 
   const details = [
     `*Asked by*\n${userMention(question.askerId)}`,
     `*Where*\n${where(alert)}`,
     `*Urgency*\n${urgency}`,
-    `*Category*\n${userText(triage.category, 60)}`,
+    `*Category*\n${userLine(triage.category, 60)}`,
   ];
   if (alert.ticket) details.push(`*Ticket*\n${ticketLine(alert.ticket)}`);
 
@@ -65,10 +65,10 @@ export function alertCard(alert: AlertView, options: { showPrivateText?: boolean
     );
   }
 
-  const summary = showText ? `: ${userText(question.text.replace(/\s+/g, ' '), 150)}` : '';
+  const summary = showText ? `: ${userLine(question.text, 150)}` : '';
   const taken = alert.takenBy ? ` (taken by ${userMention(alert.takenBy)})` : '';
   return card(
-    `🚨 Urgent ${userText(triage.category, 60)} question from ${userMention(question.askerId)}${summary}${taken}`,
+    `🚨 Urgent ${userLine(triage.category, 60)} question from ${userMention(question.askerId)}${summary}${taken}`,
     blocks,
   );
 }
@@ -82,7 +82,7 @@ export function escalationText(usergroup?: string): string {
 
 /** `<@U…>` for a Slack user id; anything else (the CLI's "cli", a playground name) escaped as text. */
 function userMention(userId: string): string {
-  return /^[UW][A-Z0-9]{2,}$/.test(userId) ? `<@${userId}>` : userText(userId, 60);
+  return /^[UW][A-Z0-9]{2,}$/.test(userId) ? `<@${userId}>` : userLine(userId, 60);
 }
 
 function where(alert: AlertView): string {
@@ -90,14 +90,14 @@ function where(alert: AlertView): string {
   let text: string;
   if (place && /^[CG][A-Z0-9]{2,}$/.test(place)) text = `<#${place}>`;
   else if (alert.question.channelKind === 'im' || place?.startsWith('D')) text = 'a direct message';
-  else text = place ? userText(place, 80) : 'unknown';
+  else text = place ? userLine(place, 80) : 'unknown';
   const permalink = alert.question.permalink && httpUrl(alert.question.permalink);
   return permalink ? `${text} (${link(permalink, 'message')})` : text;
 }
 
 function ticketLine(ticket: NonNullable<AlertView['ticket']>): string {
   const number = ticket.number ? `#${ticket.number}` : 'Ticket';
-  return `${link(ticket.url, number, 40)} · ${userText(ticket.status, 40)}`;
+  return `${link(ticket.url, number, 40)} · ${userLine(ticket.status, 40)}`;
 }
 
 /** A time Slack shows in each reader's own time zone, with a UTC fallback. */

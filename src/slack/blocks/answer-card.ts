@@ -1,5 +1,5 @@
 import type { Answer, KnowledgeHit, SourceLookup } from '../../support/types.js';
-import { link, quote, userText } from './mrkdwn.js';
+import { link, quote, userLine, userText } from './mrkdwn.js';
 import { actions, button, card, contextLine, duration, listOf, section } from './parts.js';
 import type { Button, CardMessage, ContextBlock, SectionBlock } from './types.js';
 
@@ -43,8 +43,8 @@ export function questionBlock(answer: Answer): SectionBlock {
 export function sourceBlocks(answer: Answer): SectionBlock[] {
   return answer.hits.slice(0, MAX_SOURCES_SHOWN).map((hit, index) => {
     const title = `*${link(hit.url, hit.title || 'Untitled', TITLE_SHOWN_MAX)}*`;
-    const from = `_${userText(sourceLabel(answer, hit), SOURCE_NAME_MAX)}_`;
-    const snippet = userText(hit.snippet.replace(/\s*\n\s*/g, ' '), SNIPPET_SHOWN_MAX);
+    const from = `_${userLine(sourceLabel(answer, hit), SOURCE_NAME_MAX)}_`;
+    const snippet = userLine(hit.snippet, SNIPPET_SHOWN_MAX);
     return section(`answer_source_${index + 1}`, [title, from, snippet].filter(Boolean).join('\n'));
   });
 }
@@ -102,7 +102,7 @@ function notFoundBlock(answer: Answer): SectionBlock {
 }
 
 function sourceName(lookup: SourceLookup): string {
-  return userText(lookup.label || lookup.source, SOURCE_NAME_MAX);
+  return userLine(lookup.label || lookup.source, SOURCE_NAME_MAX);
 }
 
 function sourceLabel(answer: Answer, hit: KnowledgeHit): string {
@@ -110,8 +110,8 @@ function sourceLabel(answer: Answer, hit: KnowledgeHit): string {
 }
 
 function fallbackText(answer: Answer): string {
-  const question = userText(answer.question.text.replace(/\s+/g, ' '), 150);
+  const question = userLine(answer.question.text, 150);
   const top = answer.hits[0];
   if (!answer.found || !top) return `No good answer found for “${question}” — you can create a ticket.`;
-  return `Answer to “${question}”: ${userText(top.title, TITLE_SHOWN_MAX)}`;
+  return `Answer to “${question}”: ${userLine(top.title, TITLE_SHOWN_MAX)}`;
 }

@@ -1,6 +1,6 @@
 import type { Answer, FeedbackKind } from '../../support/types.js';
 import { createTicketButton, lookupContext, questionBlock, sourceBlocks } from './answer-card.js';
-import { userText } from './mrkdwn.js';
+import { userLine } from './mrkdwn.js';
 import { actions, card, section } from './parts.js';
 import type { CardMessage, KnownBlock } from './types.js';
 
@@ -27,6 +27,6 @@ export function feedbackCard(
   if (kind === 'not_helpful') {
     blocks.push(actions('feedback_actions', [createTicketButton(answer, options.ticketsEnabled, 'primary')]));
   }
-  const question = userText(answer.question.text.replace(/\s+/g, ' '), 150);
+  const question = userLine(answer.question.text, 150);
   return card(`${THANKS[kind]} (“${question}”)`, blocks);
 }

@@ -4,7 +4,7 @@ export { cardAsText, mrkdwnAsText } from './card-as-text.js';
 export { feedbackCard } from './feedback-card.js';
 export { helpCard } from './help-card.js';
 export * from './limits.js';
-export { escapeMrkdwn, httpUrl, link, quote, unescapeMrkdwn, userText } from './mrkdwn.js';
+export { escapeMrkdwn, httpUrl, link, quote, unescapeMrkdwn, userLine, userText } from './mrkdwn.js';
 export { errorNotice, lookingUpNotice, noticeCard, rateLimitNotice } from './notice-card.js';
 export { type TicketStatus, type TicketView, ticketCard } from './ticket-card.js';
 export {

@@ -18,6 +18,11 @@ export function userText(text: string, max: number): string {
   return clampMrkdwn(escapeMrkdwn(text.trim()), max);
 }
 
+/** Like {@link userText}, on one line: runs of whitespace, newlines included, become one space. */
+export function userLine(text: string, max: number): string {
+  return userText(text.replace(/\s+/g, ' '), max);
+}
+
 /** Links longer than this are shown as plain titles: they would crowd out the text around them. */
 const LINK_URL_MAX = 1000;
 
@@ -26,7 +31,7 @@ const LINK_URL_MAX = 1000;
  * when `url` is not an http(s) URL (no `javascript:`, `slack://`, or mentions posing as URLs).
  */
 export function link(url: string | undefined, label: string, labelMax = 200): string {
-  const safeLabel = userText(label.replace(/\s+/g, ' ').replace(/\|/g, '¦'), labelMax);
+  const safeLabel = userLine(label.replace(/\|/g, '¦'), labelMax);
   const safeUrl = url === undefined ? undefined : httpUrl(url);
   if (!safeUrl) return safeLabel;
   return `<${safeUrl}|${safeLabel || safeUrl}>`;

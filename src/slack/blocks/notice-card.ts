@@ -1,4 +1,4 @@
-import { userText } from './mrkdwn.js';
+import { userLine } from './mrkdwn.js';
 import { card, section } from './parts.js';
 import type { CardMessage } from './types.js';
 
@@ -17,10 +17,10 @@ export function lookingUpNotice(question: string, sourceLabels: string[]): CardM
     sourceLabels.length > 0
       ? sourceLabels
           .slice(0, 5)
-          .map((label) => userText(label, 60))
+          .map((label) => userLine(label, 60))
           .join(', ')
       : 'the knowledge base';
-  return noticeCard(`Looking up “${userText(question.replace(/\s+/g, ' '), 300)}” in ${where}…`, ':mag:');
+  return noticeCard(`Looking up “${userLine(question, 300)}” in ${where}…`, ':mag:');
 }
 
 /** The per-user rate limit was reached; says when to try again. */
@@ -34,6 +34,6 @@ export function rateLimitNotice(retryAfterSeconds: number): CardMessage {
 
 /** Something failed on deskhand's side; the question was kept, and `ref` lets support find it. */
 export function errorNotice(ref?: string): CardMessage {
-  const reference = ref ? ` (ref ${userText(ref, 64)})` : '';
+  const reference = ref ? ` (ref ${userLine(ref, 64)})` : '';
   return noticeCard(`Something went wrong on our side; your question was saved${reference}.`, ':warning:');
 }

@@ -1,6 +1,6 @@
 import type { Answer } from '../../support/types.js';
 import { questionBlock } from './answer-card.js';
-import { link, quote, userText } from './mrkdwn.js';
+import { link, quote, userLine, userText } from './mrkdwn.js';
 import { card, fieldsSection, section } from './parts.js';
 import type { CardMessage, KnownBlock } from './types.js';
 
@@ -32,14 +32,14 @@ const STATUS_LABELS: Record<TicketStatus, string> = {
 
 /** The asker's ticket card: where the ticket stands (filed, waiting, failed, local), its details and latest reply. */
 export function ticketCard(ticket: TicketView, answer?: Answer): CardMessage {
-  const desk = userText(ticket.desk || 'HelpScout', 60);
-  const number = userText(ticket.number || String(ticket.id), 40);
+  const desk = userLine(ticket.desk || 'HelpScout', 60);
+  const number = userLine(ticket.number || String(ticket.id), 40);
   const headline = statusLine(ticket, desk, number);
 
   const details = [
-    `*Subject*\n${userText(ticket.subject.replace(/\s+/g, ' '), 300) || '_(none)_'}`,
-    `*Priority*\n${userText(ticket.priority, 40)}`,
-    `*Status*\n${STATUS_LABELS[ticket.status]}${ticket.externalStatus ? ` · ${userText(ticket.externalStatus, 40)}` : ''}`,
+    `*Subject*\n${userLine(ticket.subject, 300) || '_(none)_'}`,
+    `*Priority*\n${userLine(ticket.priority, 40)}`,
+    `*Status*\n${STATUS_LABELS[ticket.status]}${ticket.externalStatus ? ` · ${userLine(ticket.externalStatus, 40)}` : ''}`,
   ];
   if (ticket.url && ticket.status === 'created')
     details.push(`*Link*\n${link(ticket.url, `Open #${number}`)}`);
@@ -59,14 +59,14 @@ function statusLine(ticket: TicketView, desk: string, number: string): string {
     case 'pending':
       return `:hourglass_flowing_sand: *${desk} is unreachable right now — your ticket is saved and will be filed automatically.*`;
     case 'failed':
-      return `:x: *The ticket couldn't be filed in ${desk}.*\nReason: ${userText(ticket.lastError || 'unknown error', 500)}\nIt is still saved, so the support team can see it.`;
+      return `:x: *The ticket couldn't be filed in ${desk}.*\nReason: ${userLine(ticket.lastError || 'unknown error', 500)}\nIt is still saved, so the support team can see it.`;
     case 'local':
       return `:file_folder: *Ticket #${number} saved locally (no ticket desk configured).* The support team can see it in deskhand.`;
   }
 }
 
 function headlineText(ticket: TicketView, desk: string, number: string): string {
-  const subject = userText(ticket.subject.replace(/\s+/g, ' '), 150);
+  const subject = userLine(ticket.subject, 150);
   switch (ticket.status) {
     case 'created':
       return `Ticket #${number} filed in ${desk}: ${subject}`;

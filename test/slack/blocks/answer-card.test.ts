@@ -146,6 +146,20 @@ describe('answerCard details', () => {
     expect(sectionText(none, 'answer_not_found')).toMatch(/^I couldn't find a good answer\./);
   });
 
+  it('keeps source names, titles and snippets on one line', () => {
+    const card = answerCard(
+      makeAnswer({
+        hits: [makeHit({ title: 'Reset\n\nyour password', snippet: 'line one\nline two' })],
+        lookups: [makeLookup({ label: 'Knowledge\nbase' })],
+      }),
+      { ticketsEnabled: true },
+    );
+    expect(sectionText(card, 'answer_source_1')).toBe(
+      '*<https://help.acme.example/password-reset|Reset your password>*\n_Knowledge base_\nline one line two',
+    );
+    expect(contextText(card, 'answer_sources')).toMatch(/^Searched ✓ Knowledge base \(1\)/);
+  });
+
   it('links only http(s) URLs', () => {
     const card = answerCard(
       makeAnswer({ hits: [makeHit({ url: 'javascript:alert(1)', title: 'Sneaky' })] }),
