@@ -1,0 +1,103 @@
+import { and, asc, eq, inArray, isNull, lte } from 'drizzle-orm';
+import type { Alert, AlertStore, AlertTicket, NewAlert } from '../../support/alerts/index.js';
+import type { Urgency } from '../../support/types.js';
+import type { Db } from '../client.js';
+import { alerts, tickets } from '../schema/index.js';
+
+type AlertRow = typeof alerts.$inferSelect;
+
+/** Alerts in Postgres. Taking and escalating are conditional updates, so concurrent clicks and replicas agree. */
+export class DrizzleAlertStore implements AlertStore {
+  constructor(private readonly db: Db) {}
+
+  async insert(alert: NewAlert): Promise<Alert> {
+    const [row] = await this.db
+      .insert(alerts)
+      .values({
+        questionId: alert.questionId,
+        ticketId: alert.ticketId,
+        channelId: alert.channelId,
+        urgency: alert.urgency,
+        category: alert.category,
+        createdAt: alert.createdAt,
+      })
+      .returning();
+    return toAlert(row as AlertRow);
+  }
+
+  async findById(id: number): Promise<Alert | undefined> {
+    const [row] = await this.db.select().from(alerts).where(eq(alerts.id, id));
+    return row && toAlert(row);
+  }
+
+  async findByQuestion(questionId: string): Promise<Alert | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(alerts)
+      .where(eq(alerts.questionId, questionId))
+      .orderBy(asc(alerts.id))
+      .limit(1);
+    return row && toAlert(row);
+  }
+
+  async findTicket(ticketId: number): Promise<AlertTicket | undefined> {
+    const [row] = await this.db
+      .select({ id: tickets.id, status: tickets.status, url: tickets.externalUrl })
+      .from(tickets)
+      .where(eq(tickets.id, ticketId));
+    return row && { id: row.id, status: row.status, url: row.url ?? undefined };
+  }
+
+  async setMessageTs(id: number, messageTs: string): Promise<void> {
+    await this.db.update(alerts).set({ messageTs }).where(eq(alerts.id, id));
+  }
+
+  async take(id: number, userId: string, now: Date): Promise<Alert | undefined> {
+    const [row] = await this.db
+      .update(alerts)
+      .set({ takenBy: userId, takenAt: now })
+      .where(and(eq(alerts.id, id), isNull(alerts.takenBy)))
+      .returning();
+    return row && toAlert(row);
+  }
+
+  async claimEscalations(createdBefore: Date, now: Date, limit: number): Promise<Alert[]> {
+    const due = this.db
+      .select({ id: alerts.id })
+      .from(alerts)
+      .where(and(isNull(alerts.takenBy), isNull(alerts.escalatedAt), lte(alerts.createdAt, createdBefore)))
+      .orderBy(asc(alerts.createdAt))
+      .limit(limit)
+      .for('update', { skipLocked: true });
+    // The outer conditions are checked again on the locked rows: a row taken or escalated meanwhile is left alone.
+    const rows = await this.db
+      .update(alerts)
+      .set({ escalatedAt: now })
+      .where(and(inArray(alerts.id, due), isNull(alerts.takenBy), isNull(alerts.escalatedAt)))
+      .returning();
+    return rows.map(toAlert);
+  }
+
+  async releaseEscalation(id: number, claimedAt: Date): Promise<void> {
+    await this.db
+      .update(alerts)
+      .set({ escalatedAt: null })
+      .where(and(eq(alerts.id, id), eq(alerts.escalatedAt, claimedAt)));
+  }
+}
+
+function toAlert(row: AlertRow): Alert {
+  return {
+    id: row.id,
+    questionId: row.questionId,
+    ticketId: row.ticketId ?? undefined,
+    createdAt: row.createdAt,
+    channelId: row.channelId,
+    messageTs: row.messageTs ?? undefined,
+    urgency: row.urgency as Urgency,
+    category: row.category,
+    takenBy: row.takenBy ?? undefined,
+    takenAt: row.takenAt ?? undefined,
+    escalatedAt: row.escalatedAt ?? undefined,
+  };
+}

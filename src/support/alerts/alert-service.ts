@@ -1,0 +1,152 @@
+import type { Logger } from 'pino';
+import { type Clock, systemClock } from '../ports.js';
+import type { Answer } from '../types.js';
+import type { AlertNotifier, AlertStore, QuestionFinder } from './ports.js';
+import type { Alert, AlertDetails, TakeOutcome } from './types.js';
+
+/** The ticket filed for the question, as far as an alert needs it (a tickets `Ticket` fits). */
+export interface RaisedTicket {
+  id: number;
+  status: string;
+  externalNumber?: string;
+  externalUrl?: string;
+}
+
+export interface AlertServiceOptions {
+  store: AlertStore;
+  notifier: AlertNotifier;
+  questions: QuestionFinder;
+  logger: Logger;
+  /** The support channel alerts go to (ALERT_CHANNEL). */
+  channelId: string;
+  /** An alert no one took within this time is escalated once. */
+  escalateAfterMs: number;
+  clock?: Clock;
+  /** Alerts escalated per run at most. */
+  escalationBatch?: number;
+}
+
+/**
+ * Urgent-case alerts: posted to the support channel, taken by exactly one person, escalated once
+ * when no one takes them in time. Every step is kept in `alerts` for the digest.
+ */
+export class AlertService {
+  private readonly clock: Clock;
+
+  constructor(private readonly options: AlertServiceOptions) {
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /**
+   * Raises the alert for a high-urgency answer (undefined for any other): stores it, then posts
+   * its card. A card that cannot be posted is logged; the stored alert is still escalated later.
+   */
+  async raise(answer: Answer, ticket?: RaisedTicket): Promise<Alert | undefined> {
+    const { question } = answer;
+    if (question.triage.urgency !== 'high') return undefined;
+    const existing = await this.options.store.findByQuestion(question.id);
+    if (existing) return existing;
+    const alert = await this.options.store.insert({
+      questionId: question.id,
+      ticketId: ticket?.id,
+      channelId: this.options.channelId,
+      urgency: question.triage.urgency,
+      category: question.triage.category,
+      createdAt: this.clock.now(),
+    });
+    const details: AlertDetails = {
+      alert,
+      question,
+      ticket: ticket && {
+        id: ticket.id,
+        status: ticket.status,
+        number: ticket.externalNumber,
+        url: ticket.externalUrl,
+      },
+    };
+    try {
+      const { messageTs } = await this.options.notifier.post(details);
+      if (messageTs) {
+        await this.options.store.setMessageTs(alert.id, messageTs);
+        alert.messageTs = messageTs;
+      }
+      this.options.logger.info({ alertId: alert.id, questionId: question.id }, 'urgent question alerted');
+    } catch (error) {
+      this.options.logger.error(
+        { alertId: alert.id, questionId: question.id, err: (error as Error).message },
+        'could not post the alert card; it will be escalated if no one takes it',
+      );
+    }
+    return alert;
+  }
+
+  /**
+   * "Take it": the first person to click owns the alert; the card shows it and the asker is told.
+   * Anyone after gets `already_taken` with the owner.
+   */
+  async take(alertId: number, userId: string): Promise<TakeOutcome> {
+    const taken = await this.options.store.take(alertId, userId, this.clock.now());
+    if (!taken) {
+      const current = await this.options.store.findById(alertId);
+      if (!current?.takenBy) return { kind: 'not_found' };
+      return { kind: 'already_taken', takenBy: current.takenBy, takenAt: current.takenAt };
+    }
+    this.options.logger.info({ alertId, takenBy: userId }, 'alert taken');
+    const details = await this.details(taken);
+    if (!details) return { kind: 'not_found' };
+    await this.safely('update the alert card', alertId, () => this.options.notifier.update(details));
+    await this.safely('tell the asker', alertId, () => this.options.notifier.tellAsker(details, userId));
+    return { kind: 'taken', details };
+  }
+
+  /**
+   * Escalates, once each, the alerts no one took in time; safe to run from several processes at
+   * once. Returns how many were escalated.
+   */
+  async escalateDue(): Promise<number> {
+    const now = this.clock.now();
+    const createdBefore = new Date(now.getTime() - this.options.escalateAfterMs);
+    const claimed = await this.options.store.claimEscalations(
+      createdBefore,
+      now,
+      this.options.escalationBatch ?? 20,
+    );
+    let escalated = 0;
+    for (const alert of claimed) {
+      const details = await this.details(alert);
+      if (!details) continue;
+      try {
+        await this.options.notifier.escalate(details);
+        escalated += 1;
+        this.options.logger.warn({ alertId: alert.id }, 'alert not taken in time: escalated');
+      } catch (error) {
+        this.options.logger.error(
+          { alertId: alert.id, err: (error as Error).message },
+          'could not escalate the alert; trying again on the next run',
+        );
+        await this.options.store.releaseEscalation(alert.id, now);
+        continue;
+      }
+      await this.safely('update the alert card', alert.id, () => this.options.notifier.update(details));
+    }
+    return escalated;
+  }
+
+  private async details(alert: Alert): Promise<AlertDetails | undefined> {
+    const question = await this.options.questions.findQuestion(alert.questionId);
+    if (!question) {
+      this.options.logger.warn({ alertId: alert.id }, 'the question of this alert is gone');
+      return undefined;
+    }
+    const ticket = alert.ticketId ? await this.options.store.findTicket(alert.ticketId) : undefined;
+    return { alert, question, ticket };
+  }
+
+  private async safely(what: string, alertId: number, step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+    } catch (error) {
+      this.options.logger.warn({ alertId, err: (error as Error).message }, `could not ${what}`);
+    }
+  }
+}
