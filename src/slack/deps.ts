@@ -1,12 +1,25 @@
 import type { Logger } from 'pino';
 import type { WorkTracker } from '../runtime/work-tracker.js';
+import type { AlertService } from '../support/alerts/index.js';
 import type { DeliveryLedger } from '../support/ports.js';
 import type { SupportService } from '../support/support-service.js';
+import type { TicketService } from '../support/tickets/index.js';
+
+/** Finds the question a Slack thread started with, so a mention in that thread is a follow-up on it. */
+export interface ThreadQuestions {
+  findThreadStart(channelId: string, threadTs: string): Promise<{ id: string; text: string } | undefined>;
+}
 
 /** What Slack listeners need from the rest of deskhand; built once by the composition root. */
 export interface SlackDeps {
   support: SupportService;
   deliveries: DeliveryLedger;
+  /** Urgent-case alerts; absent when ALERT_CHANNEL is not set. */
+  alerts?: AlertService;
+  /** Files automatic tickets (no good answer, urgent); absent until tickets are wired in. */
+  tickets?: TicketService;
+  /** For follow-ups in a mention's thread; without it every mention is a new question. */
+  threads?: ThreadQuestions;
   work: WorkTracker;
   logger: Logger;
   settings: {
