@@ -23,7 +23,11 @@ export function answerFeedbackCallback(deps: SlackDeps, kind: FeedbackKind) {
         return;
       }
       await deps.support.recordFeedback(questionId, body.user.id, kind);
-      await respond({ replace_original: true, response_type: 'ephemeral', ...feedbackCard(answer, kind) });
+      await respond({
+        replace_original: true,
+        response_type: 'ephemeral',
+        ...feedbackCard(answer, kind, { ticketsEnabled: deps.settings.ticketsEnabled }),
+      });
     } catch (error) {
       logger.error(`recording ${kind} failed: ${(error as Error).message}`);
       await respond({

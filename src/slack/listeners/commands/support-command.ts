@@ -1,6 +1,12 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { answerCard, helpCard, noticeCard } from '../../blocks/index.js';
-import { escapeMrkdwn } from '../../blocks/mrkdwn.js';
+import {
+  answerCard,
+  errorNotice,
+  helpCard,
+  lookingUpNotice,
+  noticeCard,
+  rateLimitNotice,
+} from '../../blocks/index.js';
 import { channelKindOf } from '../../channel-kind.js';
 import { isAdmin, type SlackDeps } from '../../deps.js';
 import { isFirstDelivery } from '../middleware/first-delivery.js';
@@ -38,10 +44,12 @@ export function supportCommandCallback(deps: SlackDeps) {
       return;
     }
 
-    const sourceNames = deps.support.sources.map((source) => source.label).join(', ') || 'the knowledge base';
     await ack({
       response_type: 'ephemeral',
-      ...noticeCard(`Looking up “${escapeMrkdwn(parsed.question)}” in ${sourceNames}…`, ':mag:'),
+      ...lookingUpNotice(
+        parsed.question,
+        deps.support.sources.map((source) => source.label),
+      ),
     });
     if (!(await isFirstDelivery(context))) return;
 
@@ -50,10 +58,7 @@ export function supportCommandCallback(deps: SlackDeps) {
       await respond({
         response_type: 'ephemeral',
         replace_original: true,
-        ...noticeCard(
-          `You've asked a lot of questions in the last minute — please try again in ${verdict.retryAfterSeconds} s.`,
-          ':hourglass_flowing_sand:',
-        ),
+        ...rateLimitNotice(verdict.retryAfterSeconds),
       });
       return;
     }
