@@ -117,6 +117,13 @@ export class DrizzleTicketStore implements TicketStore {
     return this.updateClaimed(attempt, { status: 'failed', lastError: reason, updatedAt: now });
   }
 
+  async saveCardLocation(id: number, location: { channelId: string; ts: string }): Promise<void> {
+    await this.db
+      .update(tickets)
+      .set({ cardChannelId: location.channelId, cardTs: location.ts })
+      .where(eq(tickets.id, id));
+  }
+
   async applyDeskUpdate(update: TicketDeskUpdate, now: Date): Promise<Ticket | undefined> {
     const [row] = await this.db
       .update(tickets)

@@ -1,8 +1,12 @@
 import type { Logger } from 'pino';
+import type { TicketNotifier } from './ports.js';
 import type { TicketService } from './ticket-service.js';
+import type { Ticket } from './types.js';
 
 export interface TicketOutboxWorkerOptions {
   tickets: Pick<TicketService, 'fileDue'>;
+  /** Told about every ticket a step changed, so the asker's card follows it. */
+  notifier?: TicketNotifier;
   logger: Logger;
   /** Time between looks at the outbox when it had nothing more to do. */
   pollIntervalMs?: number;
@@ -40,9 +44,23 @@ export class TicketOutboxWorker {
     await this.step;
   }
 
-  /** One step now, whether started or not: files what is due; returns how many tickets it claimed. */
+  /** One step now, whether started or not: files what is due, tells the askers; returns how many tickets it claimed. */
   async runOnce(): Promise<number> {
-    return this.options.tickets.fileDue(this.batchSize);
+    const { claimed, changed } = await this.options.tickets.fileDue(this.batchSize);
+    await Promise.all(changed.map((ticket) => this.notify(ticket)));
+    return claimed;
+  }
+
+  private async notify(ticket: Ticket): Promise<void> {
+    try {
+      await this.options.notifier?.ticketChanged(ticket);
+    } catch (error) {
+      // The ticket itself is safe in the database; only the card is behind.
+      this.options.logger.warn(
+        { ticketId: ticket.id, err: (error as Error).message },
+        'could not tell the asker about their ticket',
+      );
+    }
   }
 
   private schedule(delayMs: number): void {

@@ -48,6 +48,8 @@ export interface TicketStore {
   ): Promise<Ticket | undefined>;
   /** Gives up on the ticket with a reason people can read; undefined when the attempt is no longer the current one. */
   markFailed(attempt: AttemptRef, reason: string, now: Date): Promise<Ticket | undefined>;
+  /** Points the ticket's card at a new message (channel and ts). */
+  saveCardLocation(id: number, location: { channelId: string; ts: string }): Promise<void>;
   /** Applies what the desk reported about one of its tickets; undefined when no ticket has that external id. */
   applyDeskUpdate(update: TicketDeskUpdate, now: Date): Promise<Ticket | undefined>;
 }

@@ -3,15 +3,13 @@ import { type Clock, type CreatedTicket, systemClock, type TicketDesk, TicketDes
 import type { Answer } from '../types.js';
 import { type BackoffOptions, DEFAULT_BACKOFF, retryDelayMs } from './backoff.js';
 import { ticketDraftFor } from './draft.js';
-import type { AttemptRef, TicketNotifier, TicketStore } from './ports.js';
+import type { AttemptRef, TicketStore } from './ports.js';
 import type { Ticket, TicketDeskUpdate, TicketInput } from './types.js';
 
 export interface TicketServiceOptions {
   store: TicketStore;
   /** The ticket desk; without one, tickets are stored as `local`. */
   desk?: TicketDesk;
-  /** Told when the outbox or the desk changes a ticket, so the asker's card follows it. */
-  notifier?: TicketNotifier;
   logger: Logger;
   clock?: Clock;
   /** How long one attempt may take before it counts as failed (and is retried). */
@@ -123,25 +121,24 @@ export class TicketService {
 
   /**
    * One outbox step: claims up to `limit` due pending tickets and files each with the desk.
-   * Returns how many were claimed (the worker runs again at once when the batch was full).
+   * Returns how many were claimed (a full batch means more may be waiting) and the tickets as
+   * they now stand, for the asker's card.
    */
-  async fileDue(limit: number): Promise<number> {
-    if (!this.options.desk) return 0;
+  async fileDue(limit: number): Promise<{ claimed: number; changed: Ticket[] }> {
+    if (!this.options.desk) return { claimed: 0, changed: [] };
     const claimed = await this.options.store.claimDue(limit, this.clock.now(), this.leaseMs);
-    await Promise.all(
-      claimed.map(async (ticket) => {
-        const updated = await this.attempt(ticket);
-        if (updated) await this.notify(updated);
-      }),
-    );
-    return claimed.length;
+    const outcomes = await Promise.all(claimed.map((ticket) => this.attempt(ticket)));
+    return { claimed: claimed.length, changed: outcomes.filter((ticket) => ticket !== undefined) };
   }
 
-  /** Records what the desk reported (status, last reply) and tells the asker; undefined for a ticket deskhand does not know. */
-  async applyDeskUpdate(update: TicketDeskUpdate): Promise<Ticket | undefined> {
-    const ticket = await this.options.store.applyDeskUpdate(update, this.clock.now());
-    if (ticket) await this.notify(ticket);
-    return ticket;
+  /** Records what the desk reported (status, last reply); undefined for a ticket deskhand does not know. */
+  applyDeskUpdate(update: TicketDeskUpdate): Promise<Ticket | undefined> {
+    return this.options.store.applyDeskUpdate(update, this.clock.now());
+  }
+
+  /** Remembers where the ticket's card now is (a DM sent when the original card could no longer be reached). */
+  rememberCard(ticketId: number, location: { channelId: string; ts: string }): Promise<void> {
+    return this.options.store.saveCardLocation(ticketId, location);
   }
 
   private get leaseMs(): number {
@@ -222,18 +219,6 @@ export class TicketService {
       return { kind: 'retry', error: error instanceof Error ? error.message : String(error) };
     } finally {
       clearTimeout(timer);
-    }
-  }
-
-  private async notify(ticket: Ticket): Promise<void> {
-    if (!this.options.notifier) return;
-    try {
-      await this.options.notifier.ticketChanged(ticket);
-    } catch (error) {
-      this.options.logger.warn(
-        { ticketId: ticket.id, err: (error as Error).message },
-        'could not tell the asker about their ticket',
-      );
     }
   }
 }
