@@ -1,12 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import {
-  answerCard,
-  errorNotice,
-  helpCard,
-  lookingUpNotice,
-  noticeCard,
-  rateLimitNotice,
-} from '../../blocks/index.js';
+import { answerQuestion } from '../../answer-question.js';
+import { helpCard, lookingUpNotice, noticeCard } from '../../blocks/index.js';
 import { channelKindOf } from '../../channel-kind.js';
 import { isAdmin, type SlackDeps } from '../../deps.js';
 import { isFirstDelivery } from '../middleware/first-delivery.js';
@@ -16,7 +10,7 @@ type SupportCommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
 /** `/support …`: acks at once with a "looking it up" note, then replaces it with the answer card. */
 export function supportCommandCallback(deps: SlackDeps) {
-  return async ({ command, ack, respond, client, context, logger }: SupportCommandArgs): Promise<void> => {
+  return async ({ command, ack, respond, client, context }: SupportCommandArgs): Promise<void> => {
     const parsed = parseSupportCommand(command.text);
     if (parsed.kind === 'help') {
       await ack({
@@ -53,42 +47,16 @@ export function supportCommandCallback(deps: SlackDeps) {
     });
     if (!(await isFirstDelivery(context))) return;
 
-    const verdict = await deps.support.checkRateLimit(command.user_id);
-    if (!verdict.allowed) {
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: true,
-        ...rateLimitNotice(verdict.retryAfterSeconds),
-      });
-      return;
-    }
-
-    try {
-      const answer = await deps.support.ask({
-        text: parsed.question,
-        markedUrgent: parsed.urgent,
-        entryPoint: 'slash',
-        askerId: command.user_id,
-        teamId: command.team_id,
-        channelId: command.channel_id,
-        channelKind: await channelKindOf(client, command.channel_id),
-        responseUrl: command.response_url,
-      });
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: true,
-        ...answerCard(answer, { ticketsEnabled: deps.settings.ticketsEnabled }),
-      });
-    } catch (error) {
-      logger.error(`answering /support failed: ${(error as Error).message}`);
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: true,
-        ...noticeCard(
-          'Something went wrong on our side while answering. Please try again in a moment.',
-          ':warning:',
-        ),
-      });
-    }
+    const { card } = await answerQuestion(deps, client, {
+      text: parsed.question,
+      markedUrgent: parsed.urgent,
+      entryPoint: 'slash',
+      askerId: command.user_id,
+      teamId: command.team_id,
+      channelId: command.channel_id,
+      channelKind: await channelKindOf(client, command.channel_id),
+      responseUrl: command.response_url,
+    });
+    await respond({ response_type: 'ephemeral', replace_original: true, ...card });
   };
 }

@@ -1,6 +1,10 @@
-import type { App } from '@slack/bolt';
+import type { App, MessageShortcut } from '@slack/bolt';
 import type { SlackDeps } from '../../deps.js';
+import { askSupportCallback } from './ask-support.js';
 
-export const SHORTCUTS: readonly string[] = [];
+/** Callback ids of the shortcuts deskhand handles; manifest.yml declares the same. */
+export const SHORTCUTS = ['ask_support'] as const;
 
-export function register(_app: App, _deps: SlackDeps): void {}
+export function register(app: App, deps: SlackDeps): void {
+  app.shortcut<MessageShortcut>('ask_support', askSupportCallback(deps));
+}

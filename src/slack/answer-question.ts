@@ -1,0 +1,148 @@
+import type { WebClient } from '@slack/web-api';
+import type { Alert } from '../support/alerts/index.js';
+import type { Ticket } from '../support/tickets/index.js';
+import type { Answer, QuestionInput } from '../support/types.js';
+import {
+  answerCard,
+  type CardMessage,
+  errorNotice,
+  link,
+  rateLimitNotice,
+  unescapeMrkdwn,
+  userLine,
+} from './blocks/index.js';
+import { card, contextLine } from './blocks/parts.js';
+import type { SlackDeps } from './deps.js';
+
+/** What answering a question produced: the card to show the asker, and what was done about it. */
+export interface AnsweredQuestion {
+  card: CardMessage;
+  answer?: Answer;
+  ticket?: Ticket;
+  alert?: Alert;
+}
+
+/**
+ * The one workflow every way in (slash command, shortcut, mention, DM) goes through: rate limit,
+ * ask, file the automatic ticket (no good answer, or urgent), alert the support channel for an
+ * urgent question, and render the asker's card. Never throws: a failure becomes a notice card.
+ */
+export async function answerQuestion(
+  deps: SlackDeps,
+  client: WebClient,
+  input: QuestionInput,
+): Promise<AnsweredQuestion> {
+  const verdict = await deps.support.checkRateLimit(input.askerId);
+  if (!verdict.allowed) return { card: rateLimitNotice(verdict.retryAfterSeconds) };
+
+  let answer: Answer;
+  try {
+    answer = await deps.support.ask(input);
+  } catch (error) {
+    deps.logger.error({ err: (error as Error).message, entryPoint: input.entryPoint }, 'answering failed');
+    return { card: errorNotice() };
+  }
+  const ticket = await autoTicket(deps, client, answer);
+  const alert = await raiseAlert(deps, answer, ticket);
+  return { card: renderAnswer(deps, answer, ticket, alert), answer, ticket, alert };
+}
+
+/**
+ * The question in a Slack message's text: the bot's own mention removed, Slack's escaping undone,
+ * links, user and channel mentions turned into plain words.
+ */
+export function questionTextOf(text: string | undefined, botUserId?: string): string {
+  let plain = text ?? '';
+  if (botUserId) plain = plain.replace(new RegExp(`<@${botUserId}(\\|[^>]*)?>`, 'g'), ' ');
+  plain = plain
+    .replace(/<(https?:[^|>]+)\|([^>]+)>/g, '$2 ($1)')
+    .replace(/<(https?:[^>]+)>/g, '$1')
+    .replace(/<@([A-Z0-9]+)\|([^>]+)>/g, '@$2')
+    .replace(/<@([A-Z0-9]+)>/g, '@$1')
+    .replace(/<#[A-Z0-9]+\|([^>]*)>/g, '#$1')
+    .replace(/<!(here|channel|everyone)(\|[^>]*)?>/g, '@$1');
+  return unescapeMrkdwn(plain).replace(/\s+/g, ' ').trim();
+}
+
+/** The permalink of a message, or undefined when Slack cannot give one (deleted, no access). */
+export async function permalinkOf(
+  client: WebClient,
+  channel: string,
+  messageTs: string,
+): Promise<string | undefined> {
+  try {
+    const { permalink } = await client.chat.getPermalink({ channel, message_ts: messageTs });
+    return permalink;
+  } catch {
+    return undefined;
+  }
+}
+
+async function autoTicket(deps: SlackDeps, client: WebClient, answer: Answer): Promise<Ticket | undefined> {
+  const { tickets } = deps;
+  if (!tickets) return undefined;
+  const wanted = !answer.found || answer.question.triage.urgency === 'high';
+  if (!wanted) return undefined;
+  try {
+    return await tickets.autoTicketFor(answer, {
+      customerEmail: await emailOf(client, answer.question.askerId),
+      responseUrl: answer.question.responseUrl,
+    });
+  } catch (error) {
+    deps.logger.error(
+      { questionId: answer.question.id, err: (error as Error).message },
+      'could not file the automatic ticket',
+    );
+    return undefined;
+  }
+}
+
+async function raiseAlert(deps: SlackDeps, answer: Answer, ticket?: Ticket): Promise<Alert | undefined> {
+  if (!deps.alerts || answer.question.triage.urgency !== 'high') return undefined;
+  try {
+    return await deps.alerts.raise(answer, ticket);
+  } catch (error) {
+    deps.logger.error(
+      { questionId: answer.question.id, err: (error as Error).message },
+      'could not raise the alert for an urgent question',
+    );
+    return undefined;
+  }
+}
+
+/** The asker's email for the ticket desk, when Slack shares it (users:read.email). */
+async function emailOf(client: WebClient, userId: string): Promise<string | undefined> {
+  if (!/^[UW][A-Z0-9]{2,}$/.test(userId)) return undefined;
+  try {
+    const { user } = await client.users.info({ user: userId });
+    return user?.profile?.email || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The answer card, with a line about the ticket and the alert when there are any, and a link back for a shortcut. */
+function renderAnswer(deps: SlackDeps, answer: Answer, ticket?: Ticket, alert?: Alert): CardMessage {
+  const answered = answerCard(answer, { ticketsEnabled: deps.settings.ticketsEnabled });
+  const notes: string[] = [];
+  const { question } = answer;
+  if (question.entryPoint === 'shortcut' && question.permalink) {
+    notes.push(`:link: About ${link(question.permalink, 'this message')}`);
+  }
+  if (ticket) {
+    const number = userLine(ticket.externalNumber ?? String(ticket.id), 40);
+    const label = ticket.externalUrl ? link(ticket.externalUrl, `#${number}`) : `#${number}`;
+    const state =
+      ticket.status === 'created'
+        ? 'filed'
+        : ticket.status === 'local'
+          ? 'saved'
+          : ticket.status === 'pending'
+            ? 'saved, and will be filed shortly'
+            : 'could not be filed';
+    notes.push(`:ticket: Ticket ${label} ${state} for you`);
+  }
+  if (alert) notes.push(':rotating_light: Marked urgent: the support team has been alerted');
+  if (notes.length === 0) return answered;
+  return card(answered.text, [...answered.blocks, contextLine('answer_followup', notes.join(' · '))]);
+}

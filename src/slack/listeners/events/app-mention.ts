@@ -1,0 +1,61 @@
+import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
+import { answerQuestion, questionTextOf } from '../../answer-question.js';
+import { noticeCard } from '../../blocks/index.js';
+import { channelKindOf } from '../../channel-kind.js';
+import type { SlackDeps } from '../../deps.js';
+import { isFirstDelivery } from '../middleware/first-delivery.js';
+
+type AppMentionArgs = AllMiddlewareArgs & SlackEventMiddlewareArgs<'app_mention'>;
+
+/**
+ * `@deskhand <question>` in a channel: answered in the thread of the mention. A mention in a
+ * thread deskhand already answered in is a follow-up on the thread's first question.
+ */
+export function appMentionCallback(deps: SlackDeps) {
+  return async ({ event, client, context }: AppMentionArgs): Promise<void> => {
+    if (event.bot_id || event.subtype || !event.user || event.user === context.botUserId) return;
+    if (!(await isFirstDelivery(context))) return;
+    const threadTs = event.thread_ts ?? event.ts;
+    const text = questionTextOf(event.text, context.botUserId);
+    if (!text) {
+      await client.chat.postMessage({
+        channel: event.channel,
+        thread_ts: threadTs,
+        ...noticeCard(
+          'Ask me a question after the mention, like `@deskhand how do I reset my password?`',
+          ':wave:',
+        ),
+      });
+      return;
+    }
+    const parent = event.thread_ts ? await threadStart(deps, event.channel, event.thread_ts) : undefined;
+    const { card } = await answerQuestion(deps, client, {
+      // The thread's first question goes with a follow-up so the lookup has its context.
+      text: parent ? `${text}\n\n(Follow-up to: ${parent.text})` : text,
+      entryPoint: 'mention',
+      askerId: event.user,
+      teamId: event.team ?? context.teamId,
+      channelId: event.channel,
+      channelKind: await channelKindOf(client, event.channel),
+      threadTs,
+      messageTs: event.ts,
+      parentQuestionId: parent?.id,
+    });
+    await client.chat.postMessage({
+      channel: event.channel,
+      thread_ts: threadTs,
+      ...card,
+      unfurl_links: false,
+    });
+  };
+}
+
+async function threadStart(deps: SlackDeps, channelId: string, threadTs: string) {
+  try {
+    return await deps.threads?.findThreadStart(channelId, threadTs);
+  } catch (error) {
+    // Without the parent the follow-up is still answered, as a question of its own.
+    deps.logger.warn({ err: (error as Error).message }, 'could not look up the thread’s first question');
+    return undefined;
+  }
+}
