@@ -5,9 +5,11 @@ import type { Registry } from 'prom-client';
 import type { AppConfig } from './config/env.js';
 import { loadMcpServices, type McpServiceConfig } from './config/mcp-services.js';
 import { type Database, openDatabase } from './db/client.js';
+import { DrizzleAlertStore } from './db/repositories/alert-store.js';
 import { BufferedSupportStore } from './db/repositories/buffered-support-store.js';
 import { DrizzleDeliveryLedger } from './db/repositories/delivery-ledger.js';
 import { DrizzleSupportStore } from './db/repositories/support-store.js';
+import { DrizzleThreadQuestions } from './db/repositories/thread-questions.js';
 import { ToolCallLog } from './db/repositories/tool-call-log.js';
 import { WriteBuffer } from './db/write-buffer.js';
 import { healthRoutes, type ReadinessState } from './http/health.js';
@@ -16,9 +18,12 @@ import { defaultServices, McpRegistry } from './mcp/index.js';
 import { createLogger } from './observability/logger.js';
 import { createMetricsRegistry } from './observability/metrics.js';
 import { WorkTracker } from './runtime/work-tracker.js';
+import { SlackAlertNotifier } from './slack/alert-notifier.js';
 import { createSlackApp, type SlackApp, type SlackConnection } from './slack/app.js';
 import type { SlackDeps } from './slack/deps.js';
+import { AlertService, EscalationWorker } from './support/alerts/index.js';
 import { SupportService } from './support/support-service.js';
+import { loadTriager } from './support/triage.js';
 
 export interface StartOptions {
   /** An already opened database (tests); otherwise opened from the config. */
@@ -41,6 +46,9 @@ export interface RunningDeskhand {
   registry: McpRegistry;
   support: SupportService;
   slack?: SlackApp;
+  /** Urgent-case alerts; undefined without ALERT_CHANNEL. */
+  alerts?: AlertService;
+  escalations?: EscalationWorker;
   work: WorkTracker;
   /** Stops taking work, finishes what is in flight (up to the grace period), closes everything. */
   stop(): Promise<void>;
@@ -61,6 +69,7 @@ export async function startDeskhand(config: AppConfig, options: StartOptions = {
   const env = options.env ?? process.env;
   const logger = options.logger ?? createLogger({ level: config.logLevel, secrets: config.secrets });
   const services = resolveServices(config, env);
+  const triager = loadTriager(config.triageRulesPath);
   const metrics = createMetricsRegistry();
   const readiness: ReadinessState = { shuttingDown: false };
   const work = new WorkTracker();
@@ -86,6 +95,7 @@ export async function startDeskhand(config: AppConfig, options: StartOptions = {
     sources: registry.knowledgeSources(),
     store: new BufferedSupportStore(new DrizzleSupportStore(database.db), writeBuffer),
     logger,
+    triager,
     lookupDeadlineMs: config.lookupDeadlineMs,
     questionMaxChars: config.questionMaxChars,
     questionsPerMinute: config.questionsPerMinute,
@@ -96,9 +106,27 @@ export async function startDeskhand(config: AppConfig, options: StartOptions = {
   const port = await http.listen(config.port, options.host);
   const url = `http://${options.host ?? 'localhost'}:${port}`;
 
+  let slack: SlackApp | undefined;
+  const alerts = config.alertChannel
+    ? new AlertService({
+        store: new DrizzleAlertStore(database.db),
+        notifier: new SlackAlertNotifier({
+          client: () => slack?.app.client,
+          oncallUsergroup: config.oncallUsergroup,
+        }),
+        questions: support,
+        logger,
+        channelId: config.alertChannel,
+        escalateAfterMs: config.alertEscalateAfterMinutes * 60_000,
+      })
+    : undefined;
+  const escalations = alerts && new EscalationWorker({ alerts, logger });
+
   const deps: SlackDeps = {
     support,
     deliveries: new DrizzleDeliveryLedger(database.db),
+    alerts,
+    threads: new DrizzleThreadQuestions(database.db),
     work,
     logger,
     settings: {
@@ -108,7 +136,6 @@ export async function startDeskhand(config: AppConfig, options: StartOptions = {
     },
   };
 
-  let slack: SlackApp | undefined;
   const connection: SlackConnection | undefined =
     config.slack.kind === 'playground'
       ? undefined
@@ -125,6 +152,7 @@ export async function startDeskhand(config: AppConfig, options: StartOptions = {
     });
     if (slack.requestListener) http.setFallback(slack.requestListener);
     await slack.start();
+    escalations?.start();
   }
   logStartup(logger, config, url, services);
 
@@ -138,6 +166,7 @@ export async function startDeskhand(config: AppConfig, options: StartOptions = {
         logger.warn(
           `${work.size} answers still in flight after ${config.shutdownGraceMs} ms; stopping anyway`,
         );
+      await escalations?.stop();
       await http.close();
       await slack?.stop();
       await registry.close();
@@ -151,7 +180,21 @@ export async function startDeskhand(config: AppConfig, options: StartOptions = {
     return stopping;
   };
 
-  return { url, port, config, logger, database, metrics, registry, support, slack, work, stop };
+  return {
+    url,
+    port,
+    config,
+    logger,
+    database,
+    metrics,
+    registry,
+    support,
+    slack,
+    alerts,
+    escalations,
+    work,
+    stop,
+  };
 }
 
 function logStartup(logger: Logger, config: AppConfig, url: string, services: McpServiceConfig[]): void {
