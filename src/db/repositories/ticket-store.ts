@@ -7,6 +7,8 @@ import { tickets } from '../schema/index.js';
 
 type TicketRow = typeof tickets.$inferSelect;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** The `tickets` table and its outbox queries. Every outcome is recorded only by the current claim. */
 export class DrizzleTicketStore implements TicketStore {
   constructor(private readonly db: Db) {}
@@ -50,6 +52,8 @@ export class DrizzleTicketStore implements TicketStore {
   }
 
   async findByQuestion(questionId: string): Promise<Ticket | undefined> {
+    // A button value from an old or forged card: never a uuid Postgres would have to reject.
+    if (!UUID.test(questionId)) return undefined;
     const [row] = await this.db
       .select()
       .from(tickets)

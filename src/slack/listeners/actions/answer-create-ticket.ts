@@ -1,17 +1,104 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { noticeCard } from '../../blocks/index.js';
+import type { WebClient } from '@slack/web-api';
+import { ticketDraftFor } from '../../../support/tickets/index.js';
+import { noticeCard, type TicketModalInput, ticketCard, ticketModal } from '../../blocks/index.js';
 import type { SlackDeps } from '../../deps.js';
+import { ticketView } from '../../ticket-notifier.js';
+import { isFirstDelivery } from '../middleware/first-delivery.js';
+import { encodeTicketModalMetadata } from '../views/ticket-modal-metadata.js';
 
 type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
 
-/** "Create ticket" on an answer card. */
-export function answerCreateTicketCallback(_deps: SlackDeps) {
-  return async ({ ack, respond }: ButtonArgs): Promise<void> => {
+/**
+ * "Create ticket" on an answer card: opens the ticket modal prefilled from the stored answer at
+ * once (the trigger_id expires in 3 s), then adds the asker's email when Slack has given it.
+ * When the question already has a ticket, shows that ticket instead.
+ */
+export function answerCreateTicketCallback(deps: SlackDeps) {
+  return async ({ ack, action, body, client, context, logger, respond }: ButtonArgs): Promise<void> => {
     await ack();
-    await respond({
-      replace_original: false,
-      response_type: 'ephemeral',
-      ...noticeCard('Tickets are coming soon: for now, forward this to #support.', ':ticket:'),
-    });
+    const { tickets } = deps;
+    if (!tickets) {
+      await respond({
+        replace_original: false,
+        response_type: 'ephemeral',
+        ...noticeCard('Tickets are not available right now — please try again in a moment.', ':warning:'),
+      });
+      return;
+    }
+    const questionId = action.value ?? '';
+    const [first, answer, existing] = await Promise.all([
+      isFirstDelivery(context),
+      deps.support.findAnswer(questionId),
+      tickets.findForQuestion(questionId),
+    ]);
+    if (!first) return;
+    if (!answer) {
+      await respond({
+        replace_original: false,
+        response_type: 'ephemeral',
+        ...noticeCard('That question is no longer available.', ':grey_question:'),
+      });
+      return;
+    }
+    if (existing) {
+      await respond({
+        replace_original: true,
+        response_type: 'ephemeral',
+        ...ticketCard(ticketView(existing, tickets.deskLabel), answer),
+      });
+      return;
+    }
+
+    const draft = ticketDraftFor(answer);
+    const container = body.container as { channel_id?: string; message_ts?: string; is_ephemeral?: boolean };
+    const modal: TicketModalInput = {
+      questionId,
+      subject: draft.subject,
+      description: draft.message,
+      priority: 'normal',
+      type: 'email',
+      privateMetadata: encodeTicketModalMetadata({
+        questionId,
+        responseUrl: body.response_url,
+        channelId: container.channel_id ?? body.channel?.id,
+        ts: container.is_ephemeral ? undefined : (container.message_ts ?? body.message?.ts),
+      }),
+    };
+    let opened: Awaited<ReturnType<WebClient['views']['open']>>;
+    try {
+      opened = await client.views.open({ trigger_id: body.trigger_id, view: ticketModal(modal) });
+    } catch (error) {
+      logger.error(`opening the ticket modal failed: ${(error as Error).message}`);
+      await respond({
+        replace_original: false,
+        response_type: 'ephemeral',
+        ...noticeCard('Could not open the ticket form — please click “Create ticket” again.', ':warning:'),
+      });
+      return;
+    }
+
+    const email = await emailOf(client, body.user.id);
+    if (!email || !opened.view?.id) return;
+    try {
+      await client.views.update({
+        view_id: opened.view.id,
+        hash: opened.view.hash,
+        view: ticketModal({ ...modal, email }),
+      });
+    } catch (error) {
+      // The form stays open without the email; the asker can type it.
+      logger.warn(`adding the email to the ticket modal failed: ${(error as Error).message}`);
+    }
   };
+}
+
+/** The person's email from their Slack profile (needs users:read.email), if Slack shares it. */
+async function emailOf(client: WebClient, userId: string): Promise<string | undefined> {
+  try {
+    const { user } = await client.users.info({ user: userId });
+    return user?.profile?.email || undefined;
+  } catch {
+    return undefined;
+  }
 }

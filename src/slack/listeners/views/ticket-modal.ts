@@ -1,0 +1,106 @@
+import type { AllMiddlewareArgs, Logger, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { Ticket } from '../../../support/tickets/index.js';
+import {
+  type CardMessage,
+  noticeCard,
+  readTicketModal,
+  TICKET_MODAL_IDS,
+  ticketCard,
+} from '../../blocks/index.js';
+import type { SlackDeps } from '../../deps.js';
+import { replaceViaResponseUrl, ticketView } from '../../ticket-notifier.js';
+import { isFirstDelivery } from '../middleware/first-delivery.js';
+import { decodeTicketModalMetadata, type TicketModalMetadata } from './ticket-modal-metadata.js';
+
+type SubmitArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
+
+/**
+ * The ticket modal's submit: invalid input goes back into the modal; otherwise the modal closes,
+ * the ticket is stored and filed, and the asker's card becomes the ticket card.
+ */
+export function ticketModalSubmitCallback(deps: SlackDeps) {
+  return async ({ ack, view, body, client, context, logger }: SubmitArgs): Promise<void> => {
+    const { values, errors } = readTicketModal(view.state.values);
+    if (Object.keys(errors).length > 0) {
+      await ack({ response_action: 'errors', errors });
+      return;
+    }
+    const metadata = decodeTicketModalMetadata(view.private_metadata);
+    const { tickets } = deps;
+    if (!metadata || !tickets) {
+      await ack({
+        response_action: 'errors',
+        errors: {
+          [TICKET_MODAL_IDS.subject.blockId]:
+            'This form can no longer be sent — please click “Create ticket” again.',
+        },
+      });
+      return;
+    }
+    await ack();
+    if (!(await isFirstDelivery(context))) return;
+
+    const userId = body.user.id;
+    let ticket: Ticket;
+    try {
+      ticket = await tickets.requestTicket({
+        questionId: metadata.questionId,
+        subject: values.subject,
+        message: values.description,
+        customerEmail: values.email,
+        priority: values.priority,
+        type: values.type,
+        requesterId: userId,
+        reason: 'asked',
+        responseUrl: metadata.responseUrl,
+        card: { channelId: metadata.channelId, ts: metadata.ts },
+      });
+    } catch (error) {
+      logger.error(`storing the ticket failed: ${(error as Error).message}`);
+      await showToAsker(
+        client,
+        logger,
+        userId,
+        metadata,
+        noticeCard(
+          'Your ticket could not be saved just now — please click “Create ticket” again.',
+          ':warning:',
+        ),
+      );
+      return;
+    }
+    const answer = await deps.support.findAnswer(metadata.questionId).catch(() => undefined);
+    await showToAsker(
+      client,
+      logger,
+      userId,
+      metadata,
+      ticketCard(ticketView(ticket, tickets.deskLabel), answer),
+    );
+  };
+}
+
+/** In place of the clicked card when its response_url still works, else privately in its channel, else in a DM. */
+async function showToAsker(
+  client: WebClient,
+  logger: Logger,
+  userId: string,
+  metadata: TicketModalMetadata,
+  message: CardMessage,
+): Promise<void> {
+  if (metadata.responseUrl && (await replaceViaResponseUrl(metadata.responseUrl, message, logger))) return;
+  if (metadata.channelId) {
+    try {
+      await client.chat.postEphemeral({ channel: metadata.channelId, user: userId, ...message });
+      return;
+    } catch (error) {
+      logger.info(`ticket card not shown in the channel (${(error as Error).message}); sending a DM`);
+    }
+  }
+  try {
+    await client.chat.postMessage({ channel: userId, ...message, unfurl_links: false });
+  } catch (error) {
+    logger.error(`the ticket card could not reach the asker: ${(error as Error).message}`);
+  }
+}
