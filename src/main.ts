@@ -10,9 +10,11 @@ import { BufferedSupportStore } from './db/repositories/buffered-support-store.j
 import { DrizzleDeliveryLedger } from './db/repositories/delivery-ledger.js';
 import { DrizzleSupportStore } from './db/repositories/support-store.js';
 import { DrizzleThreadQuestions } from './db/repositories/thread-questions.js';
+import { DrizzleTicketStore } from './db/repositories/ticket-store.js';
 import { ToolCallLog } from './db/repositories/tool-call-log.js';
 import { WriteBuffer } from './db/write-buffer.js';
 import { healthRoutes, type ReadinessState } from './http/health.js';
+import { helpscoutWebhookRoute } from './http/helpscout-webhook.js';
 import { HttpServer } from './http/server.js';
 import { defaultServices, McpRegistry } from './mcp/index.js';
 import { createLogger } from './observability/logger.js';
@@ -21,8 +23,10 @@ import { WorkTracker } from './runtime/work-tracker.js';
 import { SlackAlertNotifier } from './slack/alert-notifier.js';
 import { createSlackApp, type SlackApp, type SlackConnection } from './slack/app.js';
 import type { SlackDeps } from './slack/deps.js';
+import { SlackTicketNotifier } from './slack/ticket-notifier.js';
 import { AlertService, EscalationWorker } from './support/alerts/index.js';
 import { SupportService } from './support/support-service.js';
+import { TicketOutboxWorker, TicketService } from './support/tickets/index.js';
 import { loadTriager } from './support/triage.js';
 
 export interface StartOptions {
@@ -49,6 +53,9 @@ export interface RunningDeskhand {
   /** Urgent-case alerts; undefined without ALERT_CHANNEL. */
   alerts?: AlertService;
   escalations?: EscalationWorker;
+  tickets: TicketService;
+  /** Files pending tickets in the background; tests drive it with `runOnce()`. */
+  ticketOutbox: TicketOutboxWorker;
   work: WorkTracker;
   /** Stops taking work, finishes what is in flight (up to the grace period), closes everything. */
   stop(): Promise<void>;
@@ -101,6 +108,12 @@ export async function startDeskhand(config: AppConfig, options: StartOptions = {
     questionsPerMinute: config.questionsPerMinute,
   });
 
+  const tickets = new TicketService({
+    store: new DrizzleTicketStore(database.db),
+    desk: registry.ticketDesk(),
+    logger,
+  });
+
   const http = new HttpServer(logger);
   http.addRoutes(...healthRoutes(database, metrics, readiness));
   const port = await http.listen(config.port, options.host);
@@ -126,6 +139,7 @@ export async function startDeskhand(config: AppConfig, options: StartOptions = {
     support,
     deliveries: new DrizzleDeliveryLedger(database.db),
     alerts,
+    tickets,
     threads: new DrizzleThreadQuestions(database.db),
     work,
     logger,
@@ -154,6 +168,25 @@ export async function startDeskhand(config: AppConfig, options: StartOptions = {
     await slack.start();
     escalations?.start();
   }
+  // The asker's ticket card follows the ticket: filed by the outbox, then updated by HelpScout's webhooks.
+  const ticketNotifier = new SlackTicketNotifier({
+    client: () => slack?.app.client,
+    deskLabel: tickets.deskLabel,
+    findAnswer: (questionId) => support.findAnswer(questionId),
+    rememberCard: (ticketId, location) => tickets.rememberCard(ticketId, location),
+    logger,
+  });
+  http.addRoutes(
+    helpscoutWebhookRoute({
+      secret: config.helpscout.webhookSecret,
+      tickets,
+      notifier: ticketNotifier,
+      logger,
+      maxBodyBytes: config.maxBodyBytes,
+    }),
+  );
+  const ticketOutbox = new TicketOutboxWorker({ tickets, notifier: ticketNotifier, logger });
+  ticketOutbox.start();
   logStartup(logger, config, url, services);
 
   let stopping: Promise<void> | undefined;
@@ -167,6 +200,7 @@ export async function startDeskhand(config: AppConfig, options: StartOptions = {
           `${work.size} answers still in flight after ${config.shutdownGraceMs} ms; stopping anyway`,
         );
       await escalations?.stop();
+      await ticketOutbox.stop();
       await http.close();
       await slack?.stop();
       await registry.close();
@@ -192,6 +226,8 @@ export async function startDeskhand(config: AppConfig, options: StartOptions = {
     slack,
     alerts,
     escalations,
+    tickets,
+    ticketOutbox,
     work,
     stop,
   };
