@@ -53,7 +53,7 @@ export async function answerQuestion(
  */
 export function questionTextOf(text: string | undefined, botUserId?: string): string {
   let plain = text ?? '';
-  if (botUserId) plain = plain.replace(new RegExp(`<@${botUserId}(\\|[^>]*)?>`, 'g'), ' ');
+  if (botUserId) plain = plain.replace(new RegExp(`<@${botUserId}(\\|[^>]*)?>[,:]?`, 'g'), ' ');
   plain = plain
     .replace(/<(https?:[^|>]+)\|([^>]+)>/g, '$2 ($1)')
     .replace(/<(https?:[^>]+)>/g, '$1')
