@@ -50,7 +50,15 @@ export function answerCreateTicketCallback(deps: SlackDeps) {
       return;
     }
 
-    const draft = ticketDraftFor(answer);
+    // A stored answer knows its sources by name only; the ticket names them as people know them.
+    const labels = new Map(deps.support.sources.map((source) => [source.name, source.label]));
+    const draft = ticketDraftFor({
+      ...answer,
+      lookups: answer.lookups.map((lookup) => ({
+        ...lookup,
+        label: labels.get(lookup.source) ?? lookup.label,
+      })),
+    });
     const container = body.container as { channel_id?: string; message_ts?: string; is_ephemeral?: boolean };
     const modal: TicketModalInput = {
       questionId,
