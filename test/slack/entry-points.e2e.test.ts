@@ -261,6 +261,34 @@ describe('every way in, through the real Bolt app', () => {
     });
   });
 
+  it('without ALERT_CHANNEL an urgent question still gets its ticket, and no alert is posted', async () => {
+    const alertService = w.deps.alerts;
+    w.deps.alerts = undefined;
+    try {
+      const fresh = w.newMessages();
+      await w.driver.slashCommand({ userId: ASKER, text: 'security breach on the staging admin' });
+      const answer = await w.slack.waitForMessage(
+        (message) =>
+          message.ephemeralTo === ASKER &&
+          /staging admin/.test(cardText(message)) &&
+          /answer_followup/.test(cardText(message)),
+        10_000,
+      );
+      expect(cardText(answer)).toMatch(/Ticket #\d+ saved/);
+      expect(cardText(answer)).not.toContain('alerted');
+      expect(fresh().filter((message) => message.channel === SUPPORT_ALERTS_CHANNEL_ID)).toEqual([]);
+      const rows = await w.database.db
+        .select({ id: alerts.id })
+        .from(alerts)
+        .where(
+          sql`${alerts.questionId} in (select id from questions where text = 'security breach on the staging admin')`,
+        );
+      expect(rows).toEqual([]);
+    } finally {
+      w.deps.alerts = alertService;
+    }
+  });
+
   it('the shortcut answers only the person who used it, with a link back to the message', async () => {
     const original = w.slack.workspace.postMessage({
       channel: GENERAL_CHANNEL_ID,
