@@ -74,7 +74,8 @@ export function ticketView(ticket: Ticket, deskLabel?: string): TicketView {
     status: ticket.status,
     subject: ticket.subject,
     priority: ticket.priority,
-    number: ticket.externalNumber,
+    // Until the desk's own number is stored, its conversation id (the one in the link) beats deskhand's row id.
+    number: ticket.externalNumber ?? ticket.externalId,
     url: ticket.externalUrl,
     desk: deskLabel,
     lastError: ticket.lastError,

@@ -5,7 +5,8 @@ export interface BackoffOptions {
   maxMs: number;
 }
 
-export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 10_000, maxMs: 10 * 60_000 };
+/** With the default 8 attempts: retries over roughly half an hour to an hour before a ticket is marked failed. */
+export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 30_000, maxMs: 30 * 60_000 };
 
 /**
  * How long to wait after failed attempt number `attempt` (1-based): exponential, with half of it

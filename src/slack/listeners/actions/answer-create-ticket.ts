@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { ticketDraftFor } from '../../../support/tickets/index.js';
+import { type Ticket, ticketDraftFor } from '../../../support/tickets/index.js';
+import type { Answer } from '../../../support/types.js';
 import { noticeCard, type TicketModalInput, ticketCard, ticketModal } from '../../blocks/index.js';
 import type { SlackDeps } from '../../deps.js';
 import { ticketView } from '../../ticket-notifier.js';
@@ -27,11 +28,23 @@ export function answerCreateTicketCallback(deps: SlackDeps) {
       return;
     }
     const questionId = action.value ?? '';
-    const [first, answer, existing] = await Promise.all([
-      isFirstDelivery(context),
-      deps.support.findAnswer(questionId),
-      tickets.findForQuestion(questionId),
-    ]);
+    let found: [boolean, Answer | undefined, Ticket | undefined];
+    try {
+      found = await Promise.all([
+        isFirstDelivery(context),
+        deps.support.findAnswer(questionId),
+        tickets.findForQuestion(questionId),
+      ]);
+    } catch (error) {
+      logger.error(`reading the question for a ticket failed: ${(error as Error).message}`);
+      await respond({
+        replace_original: false,
+        response_type: 'ephemeral',
+        ...noticeCard('Could not open the ticket form just now — please try again in a moment.', ':warning:'),
+      });
+      return;
+    }
+    const [first, answer, existing] = found;
     if (!first) return;
     if (!answer) {
       await respond({
