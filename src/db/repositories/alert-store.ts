@@ -42,10 +42,17 @@ export class DrizzleAlertStore implements AlertStore {
 
   async findTicket(ticketId: number): Promise<AlertTicket | undefined> {
     const [row] = await this.db
-      .select({ id: tickets.id, status: tickets.status, url: tickets.externalUrl })
+      .select({
+        id: tickets.id,
+        status: tickets.status,
+        number: tickets.externalNumber,
+        url: tickets.externalUrl,
+      })
       .from(tickets)
       .where(eq(tickets.id, ticketId));
-    return row && { id: row.id, status: row.status, url: row.url ?? undefined };
+    return (
+      row && { id: row.id, status: row.status, number: row.number ?? undefined, url: row.url ?? undefined }
+    );
   }
 
   async setMessageTs(id: number, messageTs: string): Promise<void> {

@@ -101,6 +101,7 @@ export class DrizzleTicketStore implements TicketStore {
       status: 'created',
       desk,
       externalId: created.externalId,
+      externalNumber: created.number,
       externalUrl: created.url,
       filedAt: now,
       lastError: null,
@@ -133,6 +134,7 @@ export class DrizzleTicketStore implements TicketStore {
       .update(tickets)
       .set({
         ...(update.externalStatus ? { externalStatus: update.externalStatus } : {}),
+        ...(update.externalNumber ? { externalNumber: update.externalNumber } : {}),
         ...(update.lastReply
           ? { lastReplyAt: update.lastReply.at, lastReplyText: update.lastReply.text }
           : {}),
@@ -186,6 +188,7 @@ function toTicket(row: TicketRow): Ticket {
     requesterId: row.requesterId ?? undefined,
     desk: row.desk ?? undefined,
     externalId: row.externalId ?? undefined,
+    externalNumber: row.externalNumber ?? undefined,
     externalUrl: row.externalUrl ?? undefined,
     externalStatus: row.externalStatus ?? undefined,
     lastReplyAt: row.lastReplyAt ?? undefined,

@@ -1,4 +1,5 @@
-import { bigint, bigserial, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { questions } from './questions.js';
 import { tickets } from './tickets.js';
 
@@ -22,6 +23,11 @@ export const alerts = pgTable(
   },
   (table) => [
     index('alerts_created_idx').on(table.createdAt),
-    index('alerts_question_idx').on(table.questionId),
+    /** One alert per question, however often the question is handled. */
+    uniqueIndex('alerts_question_unique').on(table.questionId),
+    /** The escalation worker's scan: alerts nobody took or escalated yet. */
+    index('alerts_open_idx')
+      .on(table.createdAt)
+      .where(sql`${table.takenBy} is null and ${table.escalatedAt} is null`),
   ],
 );

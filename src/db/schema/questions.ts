@@ -45,5 +45,7 @@ export const questions = pgTable(
     index('questions_created_at_idx').on(table.createdAt),
     index('questions_gaps_idx').on(table.createdAt, table.fingerprint).where(sql`${table.found} = false`),
     index('questions_asker_created_idx').on(table.askerId, table.createdAt),
+    /** Follow-ups find the question that started a thread. */
+    index('questions_thread_idx').on(table.channelId, table.threadTs),
   ],
 );

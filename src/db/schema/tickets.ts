@@ -30,6 +30,8 @@ export const tickets = pgTable(
     requesterId: text('requester_id'),
     desk: text('desk'),
     externalId: text('external_id'),
+    /** The number people use for the ticket at the desk (HelpScout's conversation number). */
+    externalNumber: text('external_number'),
     externalUrl: text('external_url'),
     /** The desk's own status (active, pending, closed) as its webhooks report it. */
     externalStatus: text('external_status'),
