@@ -68,6 +68,20 @@ export class ServiceConnection {
     return result as ToolResult;
   }
 
+  /**
+   * Drops a connection that no longer works although its transport did not notice (an HTTP
+   * server restarted and forgot the session, a network path went away) and reconnects.
+   */
+  markBroken(reason: string): void {
+    if (this.closed || this.state !== 'connected' || !this.client) return;
+    const client = this.client;
+    this.client = undefined;
+    this.lastError = reason;
+    this.logger.warn({ err: reason }, `MCP service ${this.config.name} stopped answering; reconnecting`);
+    this.scheduleReconnect();
+    void client.close().catch(() => {});
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.reconnectTimer);

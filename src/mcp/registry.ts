@@ -181,7 +181,8 @@ export class McpRegistry {
     return {
       name: service.config.name,
       label: this.label(service),
-      isAvailable: () => service.connection.state === 'connected' && service.policy.breakerState() !== 'open',
+      // An open breaker still lets a call through once its half-open time has passed, so it is not "unavailable" here.
+      isAvailable: () => service.connection.state === 'connected',
       search: async (query, { limit, signal, questionId }): Promise<KnowledgeHit[]> => {
         const tool = service.profile.searchTool(service.connection.tools);
         if (!tool) throw new ServiceUnavailableError(service.config.name, 'no search tool');
@@ -199,7 +200,7 @@ export class McpRegistry {
     return {
       name: service.config.name,
       label: this.label(service),
-      isAvailable: () => service.connection.state === 'connected' && service.policy.breakerState() !== 'open',
+      isAvailable: () => service.connection.state === 'connected',
       createTicket: async (request, { signal }): Promise<CreatedTicket> => {
         const tool = service.profile.ticketTool(service.connection.tools);
         if (!tool) throw new TicketDeskError(`${this.label(service)} offers no ticket tool right now`, true);
@@ -261,6 +262,8 @@ export class McpRegistry {
           }
           if (error instanceof ServiceUnavailableError || isConnectionFailure(error)) {
             attemptOutcome = 'error';
+            if (!(error instanceof ServiceUnavailableError))
+              service.connection.markBroken((error as Error).message);
             throw new TransientToolError((error as Error).message, 'error');
           }
           attemptOutcome = 'error';

@@ -1,0 +1,448 @@
+/**
+ * The fault-injection suite: deskhand runs as a real process (or two), with its real kb MCP server
+ * over stdio, a knowledge source over streamable HTTP that the test makes hang, die or rate-limit,
+ * a fake Slack, and Postgres behind a proxy the test can cut. Every fault is injected while
+ * questions flow, and each test counts what was sent, acknowledged, answered and stored.
+ * The rows it records become RELIABILITY.md (`npm run reliability`).
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { EmulatedMessage } from '../../src/playground/emulator/index.js';
+import { createTestDatabase, type TestDatabase } from '../harness/database.js';
+import { type FakeSlack, startFakeSlack } from '../harness/fake-slack.js';
+import { slackDriver } from '../harness/slack-driver.js';
+import { startTcpProxy, type TcpProxy } from '../harness/tcp-proxy.js';
+import { FlakySource } from './flaky-source.js';
+import { childPids, type DeskhandProcess, spawnDeskhand, waitFor } from './processes.js';
+
+const ASKER = 'U0ASKER';
+const BIN = fileURLToPath(new URL('../../bin/deskhand.js', import.meta.url));
+const SECRETS = {
+  NOTION_TOKEN: 'secret_notion_Zq81xPTk',
+  HELPSCOUT_APP_SECRET: 'hs-secret-4Fq9LmW2',
+  HELPSCOUT_WEBHOOK_SECRET: 'hook-secret-77Wd',
+};
+
+interface FaultRow {
+  fault: string;
+  injected: string;
+  userSees: string;
+  stored: string;
+  sent: number;
+  acknowledged: number;
+  answered: number;
+  storedRows: number;
+  lost: number;
+}
+
+const rows: FaultRow[] = [];
+const canRun = Boolean(process.env.TEST_DATABASE_URL);
+
+function cardText(message: EmulatedMessage): string {
+  return JSON.stringify(message.blocks ?? []) + message.text;
+}
+
+describe.skipIf(!canRun)('faults injected into running processes (needs TEST_DATABASE_URL)', () => {
+  let database: TestDatabase;
+  let proxy: TcpProxy;
+  let slack: FakeSlack;
+  const flaky = new FlakySource();
+  let servicesFile: string;
+  const running: DeskhandProcess[] = [];
+  let allLogs: string[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const target = new URL(database.url as string);
+    proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
+    slack = await startFakeSlack();
+    await flaky.start();
+    const dir = mkdtempSync(join(tmpdir(), 'deskhand-faults-'));
+    servicesFile = join(dir, 'mcp_services.yml');
+    writeFileSync(
+      servicesFile,
+      [
+        'services:',
+        '  kb:',
+        '    transport: stdio',
+        `    command: ${JSON.stringify(process.execPath)}`,
+        `    args: [${JSON.stringify(BIN)}, mcp, kb]`,
+        `    env: { KNOWLEDGE_DIR: ${JSON.stringify(resolve('knowledge'))}, LOG_LEVEL: warn }`,
+        '    timeout_ms: 2000',
+        '    retry_attempts: 1',
+        '  flaky:',
+        '    transport: http',
+        `    url: ${flaky.url}`,
+        '    timeout_ms: 700',
+        '    retry_attempts: 2',
+        '    label: Flaky docs',
+        '',
+      ].join('\n'),
+    );
+  }, 60_000);
+
+  afterEach(async () => {
+    for (const process of running.splice(0)) {
+      await process.stop('SIGKILL');
+      allLogs = allLogs.concat(process.logs);
+    }
+    flaky.mode = { kind: 'ok' };
+  });
+
+  afterAll(async () => {
+    await flaky.kill();
+    await slack?.close();
+    await proxy?.close();
+    await database?.drop();
+    mkdirSync('test-results', { recursive: true });
+    writeFileSync(
+      'test-results/faults.json',
+      `${JSON.stringify({ at: new Date().toISOString(), rows }, null, 2)}\n`,
+    );
+  });
+
+  function databaseUrlViaProxy(): string {
+    const url = new URL(database.url as string);
+    url.hostname = '127.0.0.1';
+    url.port = String(proxy.port);
+    return url.toString();
+  }
+
+  async function start(extraEnv: Record<string, string> = {}): Promise<DeskhandProcess> {
+    const deskhand = await spawnDeskhand({
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_SIGNING_SECRET: slack.signingSecret,
+      SLACK_API_URL: slack.apiUrl,
+      DATABASE_URL: databaseUrlViaProxy(),
+      MCP_CONFIG: servicesFile,
+      LOOKUP_DEADLINE_MS: '2500',
+      QUESTIONS_PER_MINUTE: '1000',
+      SHUTDOWN_GRACE_MS: '8000',
+      ...SECRETS,
+      ...extraEnv,
+    });
+    running.push(deskhand);
+    return deskhand;
+  }
+
+  /** Sends a question and returns the HTTP answer; the card is awaited separately. */
+  async function send(deskhand: DeskhandProcess, text: string) {
+    const driver = slackDriver(slack, `${deskhand.url}/slack/events`);
+    return driver.slashCommand({ userId: ASKER, text });
+  }
+
+  async function cardFor(tag: string, timeoutMs = 15_000): Promise<EmulatedMessage> {
+    return slack.waitForMessage(
+      (message) =>
+        message.ephemeralTo === ASKER &&
+        cardText(message).includes(tag) &&
+        /answer_create_ticket/.test(cardText(message)),
+      timeoutMs,
+    );
+  }
+
+  async function storedCount(tag: string): Promise<number> {
+    const result = await database.rows<{ n: number }>(
+      sql`select count(*)::int as n from questions where text like ${`%${tag}%`}`,
+    );
+    return result[0]?.n ?? 0;
+  }
+
+  async function account(
+    row: Omit<FaultRow, 'lost' | 'storedRows' | 'answered' | 'acknowledged'>,
+    tag: string,
+    acks: number[],
+  ): Promise<FaultRow> {
+    const cards = new Set(
+      slack.workspace
+        .allMessages()
+        .filter(
+          (message) =>
+            message.ephemeralTo === ASKER &&
+            cardText(message).includes(tag) &&
+            /answer_create_ticket/.test(cardText(message)),
+        )
+        .map((message) => message.ts),
+    );
+    const storedRows = await waitFor(
+      'rows to be stored',
+      async () => {
+        const n = await storedCount(tag);
+        return n >= row.sent ? n : undefined;
+      },
+      20_000,
+    ).catch(() => storedCount(tag));
+    const complete: FaultRow = {
+      ...row,
+      acknowledged: acks.filter((status) => status === 200).length,
+      answered: cards.size,
+      storedRows,
+      lost: row.sent - Math.min(cards.size, storedRows),
+    };
+    rows.push(complete);
+    return complete;
+  }
+
+  it('an MCP source that hangs: the answer does not wait past the deadline and names it; the next question uses it again', async () => {
+    const deskhand = await start();
+    flaky.mode = { kind: 'hang' };
+    const tag = '[hang]';
+    const acks: number[] = [];
+    for (let i = 0; i < 4; i++)
+      acks.push((await send(deskhand, `How do I reset my password? ${tag} ${i}`)).status);
+    const card = await cardFor(`${tag} 3`);
+    expect(cardText(card)).toMatch(/Flaky docs/);
+    expect(cardText(card)).toMatch(/timed out|unavailable|failed/i);
+    expect(cardText(card)).toContain('Reset your password');
+    flaky.mode = { kind: 'ok' };
+    const recovered = await waitFor(
+      'the source to answer again',
+      async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        const n = Date.now();
+        acks.push((await send(deskhand, `password reset ${tag} again ${n}`)).status);
+        const next = await cardFor(`${tag} again ${n}`);
+        return /Flaky docs: password reset/.test(cardText(next)) ? next : undefined;
+      },
+      30_000,
+    );
+    expect(cardText(recovered)).toContain('Flaky docs');
+    const row = await account(
+      {
+        fault: 'MCP server hangs',
+        injected: 'the HTTP knowledge source never answers search_pages',
+        userSees: 'the card within the deadline, naming the source as timed out',
+        stored: 'question, answer, a lookups row with status timeout',
+        sent: acks.length,
+      },
+      tag,
+      acks,
+    );
+    expect(row.lost).toBe(0);
+    expect(row.acknowledged).toBe(row.sent);
+  }, 90_000);
+
+  it('an MCP server that dies mid-call: the card names it, the layer reconnects, the next question uses it again', async () => {
+    const deskhand = await start();
+    flaky.mode = { kind: 'delay', ms: 400 };
+    const tag = '[dies]';
+    const acks: number[] = [];
+    acks.push((await send(deskhand, `invoice download ${tag} 0`)).status);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await flaky.kill();
+    const card = await cardFor(`${tag} 0`);
+    expect(cardText(card)).toMatch(/Flaky docs/);
+    acks.push((await send(deskhand, `invoice download ${tag} 1`)).status);
+    const whileDown = await cardFor(`${tag} 1`);
+    expect(cardText(whileDown)).toMatch(/Flaky docs (timed out|unavailable|failed)/i);
+    flaky.mode = { kind: 'ok' };
+    await flaky.start();
+    const recovered = await waitFor(
+      'deskhand to reconnect to the restarted server',
+      async () => {
+        const n = Date.now();
+        acks.push((await send(deskhand, `invoice download ${tag} back ${n}`)).status);
+        const next = await cardFor(`${tag} back ${n}`);
+        return /Flaky docs: invoice/.test(cardText(next)) ? next : undefined;
+      },
+      40_000,
+    );
+    expect(recovered).toBeDefined();
+    const row = await account(
+      {
+        fault: 'MCP server dies mid-call',
+        injected: 'the HTTP knowledge source is stopped during a call, restarted later on the same port',
+        userSees: 'the card, naming the source as unavailable until it is back',
+        stored: 'every question and lookup',
+        sent: acks.length,
+      },
+      tag,
+      acks,
+    );
+    expect(row.lost).toBe(0);
+  }, 90_000);
+
+  it('the stdio kb server is killed: deskhand respawns it and answers from it again', async () => {
+    const deskhand = await start();
+    const tag = '[kb-killed]';
+    const acks: number[] = [];
+    const [kbPid] = await waitFor('the kb child process', () => {
+      const pids = childPids(deskhand.pid, 'mcp kb');
+      return pids.length ? pids : undefined;
+    });
+    process.kill(kbPid as number, 'SIGKILL');
+    acks.push((await send(deskhand, `two factor authentication ${tag} 0`)).status);
+    await cardFor(`${tag} 0`);
+    const recovered = await waitFor(
+      'the kb server to be respawned and answer',
+      async () => {
+        const n = Date.now();
+        acks.push((await send(deskhand, `two factor authentication ${tag} back ${n}`)).status);
+        const next = await cardFor(`${tag} back ${n}`);
+        return /two-factor-authentication/.test(cardText(next)) ? next : undefined;
+      },
+      40_000,
+    );
+    expect(recovered).toBeDefined();
+    expect(childPids(deskhand.pid, 'mcp kb')).not.toContain(kbPid);
+    const row = await account(
+      {
+        fault: 'stdio MCP server killed',
+        injected: 'SIGKILL to the kb server child process',
+        userSees: 'the card (the kb named as unavailable while it restarts)',
+        stored: 'every question and lookup',
+        sent: acks.length,
+      },
+      tag,
+      acks,
+    );
+    expect(row.lost).toBe(0);
+  });
+
+  it('a source that rate-limits: retried as it asks, then answered', async () => {
+    const deskhand = await start();
+    const tag = '[ratelimit]';
+    flaky.mode = { kind: 'rate_limited', times: 2 };
+    const acks = [(await send(deskhand, `webhooks signature ${tag}`)).status];
+    const card = await cardFor(tag);
+    expect(cardText(card)).toContain('Flaky docs: webhooks');
+    const row = await account(
+      {
+        fault: 'source rate-limits (429)',
+        injected: 'two retryable rate-limit answers, then success',
+        userSees: 'the card with that source answering',
+        stored: 'question, lookups, tool_calls with attempts',
+        sent: acks.length,
+      },
+      tag,
+      acks,
+    );
+    expect(row.lost).toBe(0);
+  });
+
+  it('Slack rate-limits and refuses deskhand: the answer still arrives', async () => {
+    const deskhand = await start();
+    const tag = '[slack-429]';
+    slack.failNext('conversations.info', { status: 429, retryAfterSeconds: 1 }, 1);
+    const acks = [(await send(deskhand, `export data ${tag} 0`)).status];
+    await cardFor(`${tag} 0`);
+    slack.failNext('conversations.info', { error: 'invalid_auth' }, 5);
+    acks.push((await send(deskhand, `export data ${tag} 1`)).status);
+    await cardFor(`${tag} 1`);
+    const row = await account(
+      {
+        fault: 'Slack Web API 429 / invalid_auth',
+        injected: 'conversations.info answers 429 with Retry-After, then invalid_auth',
+        userSees: 'the card (the channel is treated as private when Slack will not say)',
+        stored: 'every question',
+        sent: acks.length,
+      },
+      tag,
+      acks,
+    );
+    expect(row.lost).toBe(0);
+  });
+
+  it('Postgres unreachable: questions are still answered, /readyz says 503, rows are written once it is back', async () => {
+    const deskhand = await start();
+    const tag = '[db-down]';
+    await proxy.cut();
+    await waitFor('readyz to report the database', async () =>
+      (await fetch(`${deskhand.url}/readyz`)).status === 503 ? true : undefined,
+    );
+    const readiness = (await (await fetch(`${deskhand.url}/readyz`)).json()) as {
+      failing: Record<string, string>;
+    };
+    expect(readiness.failing.database).toBeDefined();
+    const acks: number[] = [];
+    for (let i = 0; i < 3; i++)
+      acks.push((await send(deskhand, `cancel my subscription ${tag} ${i}`)).status);
+    for (let i = 0; i < 3; i++) await cardFor(`${tag} ${i}`);
+    expect(await storedCount(tag)).toBe(0);
+    await proxy.restore();
+    await waitFor('readyz 200', async () =>
+      (await fetch(`${deskhand.url}/readyz`)).status === 200 ? true : undefined,
+    );
+    const row = await account(
+      {
+        fault: 'Postgres unreachable',
+        injected: 'the proxy in front of Postgres refuses connections, then lets them through again',
+        userSees: 'the card as usual; /readyz 503 meanwhile',
+        stored: 'every row once Postgres is back, none twice',
+        sent: acks.length,
+      },
+      tag,
+      acks,
+    );
+    expect(row.storedRows).toBe(3);
+    expect(row.lost).toBe(0);
+  });
+
+  it('SIGTERM during an answer: the answer in flight is finished, then the process exits 0', async () => {
+    const deskhand = await start();
+    const tag = '[sigterm]';
+    flaky.mode = { kind: 'delay', ms: 600 };
+    const acks = [(await send(deskhand, `single sign-on okta ${tag}`)).status];
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const exitCode = await deskhand.stop('SIGTERM');
+    expect(exitCode).toBe(0);
+    const card = await cardFor(tag, 5_000);
+    expect(cardText(card)).toContain('Flaky docs: single sign-on');
+    expect(childPids(deskhand.pid, 'mcp kb')).toEqual([]);
+    const row = await account(
+      {
+        fault: 'SIGTERM (deploy)',
+        injected: 'SIGTERM while a lookup is in flight',
+        userSees: 'the answer card, then the process exits 0',
+        stored: 'the question and its answer',
+        sent: acks.length,
+      },
+      tag,
+      acks,
+    );
+    expect(row.lost).toBe(0);
+  });
+
+  it('a retried delivery reaching another replica is answered once', async () => {
+    const first = await start();
+    const second = await start();
+    const tag = '[replicas]';
+    const driver = slackDriver(slack, `${first.url}/slack/events`);
+    const delivery = await driver.slashCommand({ userId: ASKER, text: `data retention ${tag}` });
+    const retried = await driver.resend(
+      { ...delivery.request, url: `${second.url}/slack/events` },
+      { retryNum: 1, retryReason: 'http_timeout' },
+    );
+    expect(retried.status).toBe(200);
+    await cardFor(tag);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const cards = slack.workspace
+      .allMessages()
+      .filter((message) => cardText(message).includes(tag) && /answer_create_ticket/.test(cardText(message)));
+    expect(cards).toHaveLength(1);
+    const row = await account(
+      {
+        fault: 'Slack retry to another replica',
+        injected: 'the same signed request resent with X-Slack-Retry-Num to a second deskhand',
+        userSees: 'one answer',
+        stored: 'one question row',
+        sent: 1,
+      },
+      tag,
+      [delivery.status],
+    );
+    expect(row.storedRows).toBe(1);
+    expect(row.lost).toBe(0);
+  });
+
+  it('writes no secret to any log line, whatever happened above', () => {
+    expect(allLogs.length).toBeGreaterThan(0);
+    const secrets = [...Object.values(SECRETS), slack.signingSecret, slack.botToken];
+    const leaks = allLogs.filter((line) => secrets.some((secret) => line.includes(secret)));
+    expect(leaks).toEqual([]);
+  });
+});
