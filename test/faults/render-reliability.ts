@@ -20,13 +20,13 @@ const { at, rows } = JSON.parse(readFileSync('test-results/faults.json', 'utf8')
   at: string;
   rows: FaultRow[];
 };
-const escape = (text: string) => text.replace(/\|/g, '\\|');
+const escapeCell = (text: string) => text.replace(/\|/g, '\\|');
 const table = [
   '| fault | how it is injected | what the user sees | what is stored | sent | acked | answered | stored | lost |',
   '|---|---|---|---|---|---|---|---|---|',
   ...rows.map(
     (row) =>
-      `| ${escape(row.fault)} | ${escape(row.injected)} | ${escape(row.userSees)} | ${escape(row.stored)} | ${row.sent} | ${row.acknowledged} | ${row.answered} | ${row.storedRows} | **${row.lost}** |`,
+      `| ${escapeCell(row.fault)} | ${escapeCell(row.injected)} | ${escapeCell(row.userSees)} | ${escapeCell(row.stored)} | ${row.sent} | ${row.acknowledged} | ${row.answered} | ${row.storedRows} | **${row.lost}** |`,
   ),
 ].join('\n');
 const totalLost = rows.reduce((sum, row) => sum + row.lost, 0);
