@@ -29,6 +29,8 @@ export type RateLimitVerdict = { allowed: true } | { allowed: false; retryAfterS
 export class SupportService {
   private readonly triager: Triager;
   private readonly clock: Clock;
+  /** Questions allowed by the rate limit but not stored yet: a burst must not slip between check and insert. */
+  private readonly reserved = new Map<string, number[]>();
 
   constructor(private readonly options: SupportServiceOptions) {
     this.triager = options.triager ?? neutralTriager;
@@ -59,7 +61,11 @@ export class SupportService {
   async ask(input: QuestionInput | Question): Promise<Answer> {
     const question = 'id' in input ? input : this.prepare(input);
     const started = performance.now();
-    await this.options.store.saveQuestion(question);
+    try {
+      await this.options.store.saveQuestion(question);
+    } finally {
+      this.release(question.askerId);
+    }
     try {
       const lookups = await Promise.all(this.options.sources.map((source) => this.lookUp(source, question)));
       const allHits = lookups.flatMap((lookup) => lookup.hits);
@@ -93,7 +99,10 @@ export class SupportService {
         askerId,
         new Date(now.getTime() - 60_000),
       );
-      if (count < limit) return { allowed: true };
+      if (count + this.reservedFor(askerId) < limit) {
+        this.reserved.set(askerId, [...(this.reserved.get(askerId) ?? []), Date.now()]);
+        return { allowed: true };
+      }
       const retryAfterMs = (oldest ? oldest.getTime() + 60_000 : now.getTime() + 60_000) - now.getTime();
       return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
     } catch (error) {
@@ -103,6 +112,21 @@ export class SupportService {
       );
       return { allowed: true };
     }
+  }
+
+  private reservedFor(askerId: string): number {
+    // A reservation whose question never got stored (the lookup failed before) lapses after a while.
+    const fresh = (this.reserved.get(askerId) ?? []).filter((at) => Date.now() - at < 10_000);
+    if (fresh.length === 0) this.reserved.delete(askerId);
+    else this.reserved.set(askerId, fresh);
+    return fresh.length;
+  }
+
+  private release(askerId: string): void {
+    const times = this.reserved.get(askerId);
+    if (!times) return;
+    times.shift();
+    if (times.length === 0) this.reserved.delete(askerId);
   }
 
   async recordFeedback(questionId: string, userId: string, kind: FeedbackKind): Promise<boolean> {
