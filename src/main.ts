@@ -19,6 +19,11 @@ import { HttpServer } from './http/server.js';
 import { defaultServices, McpRegistry } from './mcp/index.js';
 import { createLogger } from './observability/logger.js';
 import { createMetricsRegistry } from './observability/metrics.js';
+import {
+  createPlayground,
+  PLAYGROUND_ALERT_CHANNEL,
+  PLAYGROUND_DIGEST_CHANNEL,
+} from './playground/server.js';
 import { WorkTracker } from './runtime/work-tracker.js';
 import { SlackAlertNotifier } from './slack/alert-notifier.js';
 import { createSlackApp, type SlackApp, type SlackConnection } from './slack/app.js';
@@ -72,7 +77,22 @@ export function resolveServices(
 }
 
 /** The composition root: config → database → MCP → support → Slack → HTTP, torn down in reverse. */
-export async function startDeskhand(config: AppConfig, options: StartOptions = {}): Promise<RunningDeskhand> {
+export async function startDeskhand(
+  configFromEnv: AppConfig,
+  options: StartOptions = {},
+): Promise<RunningDeskhand> {
+  // Without Slack credentials the playground stands in for a workspace, with its channels as defaults.
+  const config: AppConfig =
+    configFromEnv.slack.kind === 'playground'
+      ? {
+          ...configFromEnv,
+          alertChannel: configFromEnv.alertChannel ?? PLAYGROUND_ALERT_CHANNEL,
+          digest: {
+            ...configFromEnv.digest,
+            channel: configFromEnv.digest.channel ?? PLAYGROUND_DIGEST_CHANNEL,
+          },
+        }
+      : configFromEnv;
   const env = options.env ?? process.env;
   const logger = options.logger ?? createLogger({ level: config.logLevel, secrets: config.secrets });
   const services = resolveServices(config, env);
@@ -116,8 +136,11 @@ export async function startDeskhand(config: AppConfig, options: StartOptions = {
 
   const http = new HttpServer(logger);
   http.addRoutes(...healthRoutes(database, metrics, readiness));
+  const playground = config.slack.kind === 'playground' ? createPlayground(logger) : undefined;
+  if (playground) http.addRoutes(...playground.routes);
   const port = await http.listen(config.port, options.host);
   const url = `http://${options.host ?? 'localhost'}:${port}`;
+  playground?.attach(url);
 
   let slack: SlackApp | undefined;
   const alerts = config.alertChannel
@@ -150,24 +173,22 @@ export async function startDeskhand(config: AppConfig, options: StartOptions = {
     },
   };
 
-  const connection: SlackConnection | undefined =
+  const connection: SlackConnection =
     config.slack.kind === 'playground'
-      ? undefined
+      ? { kind: 'http', botToken: playground?.botToken ?? '', signingSecret: playground?.signingSecret ?? '' }
       : config.slack.kind === 'http'
         ? { kind: 'http', botToken: config.slack.botToken, signingSecret: config.slack.signingSecret }
         : { kind: 'socket', botToken: config.slack.botToken, appToken: config.slack.appToken };
-  if (connection) {
-    slack = createSlackApp({
-      connection,
-      slackApiUrl: config.slackApiUrl,
-      deps,
-      logger,
-      maxBodyBytes: config.maxBodyBytes,
-    });
-    if (slack.requestListener) http.setFallback(slack.requestListener);
-    await slack.start();
-    escalations?.start();
-  }
+  slack = createSlackApp({
+    connection,
+    slackApiUrl: playground?.emulator.apiUrl ?? config.slackApiUrl,
+    deps,
+    logger,
+    maxBodyBytes: config.maxBodyBytes,
+  });
+  if (slack.requestListener) http.setFallback(slack.requestListener);
+  await slack.start();
+  escalations?.start();
   // The asker's ticket card follows the ticket: filed by the outbox, then updated by HelpScout's webhooks.
   const ticketNotifier = new SlackTicketNotifier({
     client: () => slack?.app.client,
@@ -201,6 +222,7 @@ export async function startDeskhand(config: AppConfig, options: StartOptions = {
         );
       await escalations?.stop();
       await ticketOutbox.stop();
+      playground?.close();
       await http.close();
       await slack?.stop();
       await registry.close();
@@ -237,9 +259,10 @@ function logStartup(logger: Logger, config: AppConfig, url: string, services: Mc
   const sources = services.map((service) => `${service.name} (${service.transport})`).join(', ');
   if (config.slack.kind === 'playground') {
     logger.info(
-      `deskhand is running at ${url} with no Slack credentials. To connect a workspace, create an app from ` +
-        'manifest.yml and set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode); ' +
-        `meanwhile try it from the terminal: npx deskhand ask "How do I reset my password?". MCP services: ${sources}.`,
+      `deskhand is running with no Slack credentials: open the playground at ${url}/ and type ` +
+        '"/support How do I reset my password?". To connect a real workspace, create an app from manifest.yml ' +
+        'and set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode). From the terminal: ' +
+        `npx deskhand ask "How do I reset my password?". MCP services: ${sources}.`,
     );
   } else {
     logger.info(

@@ -87,8 +87,15 @@ export class HttpServer {
       });
       return;
     }
-    if (this.fallback) {
-      this.fallback(req, res);
+    // Only Slack's endpoint goes to Bolt: its listener throws (outside any promise) for paths it
+    // does not know, which would take the process down.
+    if (this.fallback && path === '/slack/events') {
+      try {
+        this.fallback(req, res);
+      } catch (error) {
+        this.logger.error({ err: error, path }, 'Slack request failed');
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal_error' });
+      }
       return;
     }
     sendJson(res, 404, { error: 'not_found', message: `No route for ${req.method} ${path}` });
