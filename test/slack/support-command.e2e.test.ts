@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedback, lookups, questions } from '../../src/db/schema/index.js';
 import type { EmulatedMessage } from '../../src/playground/emulator/index.js';
+import { FlakySource } from '../faults/flaky-source.js';
 import { startTestDeskhand, type TestDeskhand } from '../harness/deskhand.js';
 import { staleTimestamp, tamperedSignature } from '../harness/slack-driver.js';
 
@@ -125,5 +126,41 @@ describe('/support in a workspace', () => {
       sql`select count(*)::int as n from questions where text = 'export my data as csv'`,
     );
     expect(rows[0]?.n).toBe(1);
+  });
+});
+
+describe('/support with a slow source', () => {
+  let t: TestDeskhand;
+  const slow = new FlakySource();
+  beforeAll(async () => {
+    await slow.start();
+    slow.mode = { kind: 'delay', ms: 1_500 };
+    t = await startTestDeskhand({
+      env: { LOOKUP_DEADLINE_MS: '4000' },
+      servicesYaml: [
+        'services:',
+        '  slow:',
+        '    transport: http',
+        `    url: ${slow.url}`,
+        '    timeout_ms: 3000',
+        '    label: Slow wiki',
+        '',
+      ].join('\n'),
+    });
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await slow.kill();
+  });
+
+  it('acknowledges before the lookup finishes: the ack never waits for a source', async () => {
+    const delivery = await t.driver.slashCommand({ userId: ASKER, text: 'webhook retries' });
+    expect(delivery.status).toBe(200);
+    const answered = () =>
+      t.slack.workspace
+        .allMessages()
+        .some((message) => /Flaky docs: webhook retries/.test(cardText(message)));
+    expect(answered()).toBe(false);
+    await t.slack.waitForMessage((message) => /Flaky docs: webhook retries/.test(cardText(message)), 10_000);
   });
 });
