@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { isMap, isScalar, isSeq } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { interpolate, MissingVariableError } from './interpolate.js';
+import { parseYaml, readConfigFile, validateYaml } from './yaml-file.js';
 
 const PROFILES = ['deskhand', 'notion-official'] as const;
 
@@ -55,15 +55,7 @@ export function loadMcpServices(
   path: string,
   env: Record<string, string | undefined> = process.env,
 ): McpServiceConfig[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(
-      `${path}: cannot read the MCP services file (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
-  }
-  return parseMcpServices(text, path, env);
+  return parseMcpServices(readConfigFile(path, 'MCP services file'), path, env);
 }
 
 /** Parses the text of an MCP services file; `path` is only used in error messages. */
@@ -75,28 +67,10 @@ export function parseMcpServices(
   // Placeholders are swapped for plain tokens before parsing: `env: { ID: ${ID} }` (DESIGN.md §5) is
   // not valid YAML as written, and a value with `#` or `: ` in it must not change the document.
   const { text: tokenised, values } = tokenisePlaceholders(text, path, env);
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(tokenised, { lineCounter, prettyErrors: false });
-  const lineOf = (offset: number | undefined) =>
-    offset === undefined ? 1 : lineCounter.linePos(offset).line;
-
-  const firstError = doc.errors[0];
-  if (firstError) {
-    throw new ConfigError(
-      `${path}:${lineOf(firstError.pos[0])}: invalid YAML (${firstError.message.split('\n')[0]})`,
-    );
-  }
-  restorePlaceholders(doc.contents, values);
-
-  const parsed = fileSchema.safeParse(doc.toJS() ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const issuePath = issue?.path ?? [];
-    const node = nodeAt(doc.contents, issuePath);
-    const where = issuePath.length ? ` (${issuePath.join('.')})` : '';
-    throw new ConfigError(`${path}:${lineOf(node?.range?.[0])}: ${issue?.message ?? 'invalid'}${where}`);
-  }
-  return Object.entries(parsed.data.services)
+  const parsed = parseYaml(tokenised, path);
+  restorePlaceholders(parsed.doc.contents, values);
+  const file = validateYaml(parsed, fileSchema, path);
+  return Object.entries(file.services)
     .map(([name, service]) => ({ ...service, name }))
     .filter((service) => service.enabled);
 }
@@ -158,25 +132,4 @@ function restorePlaceholders(node: unknown, values: string[]): void {
     else if (whole && (replaced === 'true' || replaced === 'false')) node.value = replaced === 'true';
     else node.value = replaced;
   }
-}
-
-/** The node to point at for an error at `path`: the value if present, else the key of its nearest parent. */
-function nodeAt(root: unknown, path: PropertyKey[]): YamlNode | undefined {
-  let node: unknown = root;
-  let last: YamlNode | undefined = isMap(root) ? root : undefined;
-  for (const key of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(key));
-      if (!pair) return last;
-      const value = pair.value as YamlNode | null;
-      last = value && isScalar(value) ? value : (pair.key as YamlNode);
-      node = pair.value;
-    } else if (isSeq(node)) {
-      node = node.items[Number(key)];
-      if (node) last = node as YamlNode;
-    } else {
-      return last;
-    }
-  }
-  return last;
 }

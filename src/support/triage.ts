@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
-import { ConfigError } from '../config/errors.js';
+import { parseYaml, readConfigFile, validateYaml } from '../config/yaml-file.js';
 import type { Triage } from './types.js';
 
 /** Decides how urgent a question is and what it is about. */
@@ -109,38 +107,12 @@ export class RuleTriager implements Triager {
 
 /** Reads a rules file; any mistake throws a ConfigError naming the file and line. */
 export function loadTriageRules(path: string): TriageRules {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(
-      `${path}: cannot read the triage rules file (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
-  }
-  return parseTriageRules(text, path);
+  return parseTriageRules(readConfigFile(path, 'triage rules file'), path);
 }
 
 /** Parses the text of a rules file; `path` is only used in error messages. */
 export function parseTriageRules(text: string, path: string): TriageRules {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  const lineOf = (offset: number | undefined) =>
-    offset === undefined ? 1 : lineCounter.linePos(offset).line;
-  const firstError = doc.errors[0];
-  if (firstError) {
-    throw new ConfigError(
-      `${path}:${lineOf(firstError.pos[0])}: invalid YAML (${firstError.message.split('\n')[0]})`,
-    );
-  }
-  const parsed = rulesSchema.safeParse(doc.toJS() ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const issuePath = issue?.path ?? [];
-    const node = nodeAt(doc.contents, issuePath);
-    const where = issuePath.length ? ` (${issuePath.join('.')})` : '';
-    throw new ConfigError(`${path}:${lineOf(node?.range?.[0])}: ${issue?.message ?? 'invalid'}${where}`);
-  }
-  return parsed.data;
+  return validateYaml(parseYaml(text, path), rulesSchema, path);
 }
 
 /** The triager deskhand starts with: the team's rules from `path`, or the shipped defaults. */
@@ -174,25 +146,4 @@ function phrasePattern(text: string): RegExp {
     .map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/'/g, "'?"))
     .join('\\s+');
   return new RegExp(`(?<![\\p{L}\\p{N}_])${body}(?![\\p{L}\\p{N}_])`, 'iu');
-}
-
-/** The YAML node at a zod issue's path (or the nearest one above it), for its line number. */
-function nodeAt(root: unknown, path: PropertyKey[]): YamlNode | undefined {
-  let node: unknown = root;
-  let last: YamlNode | undefined = isMap(root) ? root : undefined;
-  for (const key of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(key));
-      if (!pair) return last;
-      const value = pair.value as YamlNode | null;
-      last = value && isScalar(value) ? value : (pair.key as YamlNode);
-      node = pair.value;
-    } else if (isSeq(node)) {
-      node = node.items[Number(key)];
-      if (node) last = node as YamlNode;
-    } else {
-      return last;
-    }
-  }
-  return last;
 }
