@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -13,6 +14,7 @@ import { DrizzleThreadQuestions } from './db/repositories/thread-questions.js';
 import { DrizzleTicketStore } from './db/repositories/ticket-store.js';
 import { ToolCallLog } from './db/repositories/tool-call-log.js';
 import { WriteBuffer } from './db/write-buffer.js';
+import { buildDigest, type DigestScheduler, startDigestScheduler } from './digest/index.js';
 import { healthRoutes, type ReadinessState } from './http/health.js';
 import { helpscoutWebhookRoute } from './http/helpscout-webhook.js';
 import { HttpServer } from './http/server.js';
@@ -27,6 +29,7 @@ import {
 import { WorkTracker } from './runtime/work-tracker.js';
 import { SlackAlertNotifier } from './slack/alert-notifier.js';
 import { createSlackApp, type SlackApp, type SlackConnection } from './slack/app.js';
+import { digestCard } from './slack/blocks/index.js';
 import type { SlackDeps } from './slack/deps.js';
 import { SlackTicketNotifier } from './slack/ticket-notifier.js';
 import { AlertService, EscalationWorker } from './support/alerts/index.js';
@@ -61,6 +64,8 @@ export interface RunningDeskhand {
   tickets: TicketService;
   /** Files pending tickets in the background; tests drive it with `runOnce()`. */
   ticketOutbox: TicketOutboxWorker;
+  /** The scheduled digest, when DIGEST_CHANNEL is set (always in the playground). */
+  digests?: DigestScheduler;
   work: WorkTracker;
   /** Stops taking work, finishes what is in flight (up to the grace period), closes everything. */
   stop(): Promise<void>;
@@ -164,6 +169,7 @@ export async function startDeskhand(
     alerts,
     tickets,
     threads: new DrizzleThreadQuestions(database.db),
+    digest: (since) => buildDigest(database, { since, includePrivateText: true }),
     work,
     logger,
     settings: {
@@ -208,6 +214,19 @@ export async function startDeskhand(
   );
   const ticketOutbox = new TicketOutboxWorker({ tickets, notifier: ticketNotifier, logger });
   ticketOutbox.start();
+  const digestChannel = config.digest.channel;
+  const digests = digestChannel
+    ? startDigestScheduler({
+        database,
+        cron: config.digest.cron,
+        timezone: config.digest.timezone,
+        replicaId: `${hostname()}:${process.pid}`,
+        logger,
+        post: async (digest) => {
+          await slack?.app.client.chat.postMessage({ channel: digestChannel, ...digestCard(digest) });
+        },
+      })
+    : undefined;
   logStartup(logger, config, url, services);
 
   let stopping: Promise<void> | undefined;
@@ -220,6 +239,7 @@ export async function startDeskhand(
         logger.warn(
           `${work.size} answers still in flight after ${config.shutdownGraceMs} ms; stopping anyway`,
         );
+      digests?.stop();
       await escalations?.stop();
       await ticketOutbox.stop();
       playground?.close();
@@ -250,6 +270,7 @@ export async function startDeskhand(
     escalations,
     tickets,
     ticketOutbox,
+    digests,
     work,
     stop,
   };

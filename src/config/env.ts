@@ -1,3 +1,4 @@
+import cron from 'node-cron';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 
@@ -129,6 +130,12 @@ export function loadEnv(env: Record<string, string | undefined> = process.env): 
       `DIGEST_TZ must be an IANA time zone such as Europe/Paris (got ${JSON.stringify(digestTimezone)})`,
     );
   }
+  const digestCron = e.DIGEST_CRON ?? '0 9 * * 1-5';
+  if (!cron.validate(digestCron)) {
+    throw new ConfigError(
+      `DIGEST_CRON is not a valid cron expression (got ${JSON.stringify(digestCron)}); for weekdays at 09:00 write "0 9 * * 1-5"`,
+    );
+  }
   const secrets = [
     e.SLACK_BOT_TOKEN,
     e.SLACK_SIGNING_SECRET,
@@ -158,7 +165,7 @@ export function loadEnv(env: Record<string, string | undefined> = process.env): 
     alertChannel: e.ALERT_CHANNEL,
     oncallUsergroup: e.ONCALL_USERGROUP,
     alertEscalateAfterMinutes: e.ALERT_ESCALATE_AFTER_MINUTES,
-    digest: { channel: e.DIGEST_CHANNEL, cron: e.DIGEST_CRON ?? '0 9 * * 1-5', timezone: digestTimezone },
+    digest: { channel: e.DIGEST_CHANNEL, cron: digestCron, timezone: digestTimezone },
     supportAdmins: (e.SUPPORT_ADMINS ?? '')
       .split(',')
       .map((id) => id.trim())

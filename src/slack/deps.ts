@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Digest } from '../digest/index.js';
 import type { WorkTracker } from '../runtime/work-tracker.js';
 import type { AlertService } from '../support/alerts/index.js';
 import type { DeliveryLedger } from '../support/ports.js';
@@ -20,6 +21,8 @@ export interface SlackDeps {
   tickets?: TicketService;
   /** For follow-ups in a mention's thread; without it every mention is a new question. */
   threads?: ThreadQuestions;
+  /** The digest of a period (`7d`) for `/support digest`; private text included, since only the asker sees it. */
+  digest?: (since: string) => Promise<Digest>;
   work: WorkTracker;
   logger: Logger;
   settings: {

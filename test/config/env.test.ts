@@ -45,6 +45,9 @@ describe('reading the environment', () => {
     expect(configError({ LOG_LEVEL: 'loud' })).toMatch(/^LOG_LEVEL /);
     expect(configError({ DIGEST_TZ: 'Mars/Olympus' })).toMatch(/^DIGEST_TZ must be an IANA time zone/);
     expect(configError({ SLACK_API_URL: 'not a url' })).toMatch(/^SLACK_API_URL must be a URL/);
+    expect(configError({ DIGEST_CRON: 'every monday' })).toMatch(
+      /^DIGEST_CRON is not a valid cron expression/,
+    );
   });
 
   it('never echoes a secret in an error', () => {

@@ -1,6 +1,14 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { parsePeriod } from '../../../digest/period.js';
 import { answerQuestion } from '../../answer-question.js';
-import { helpCard, lookingUpNotice, noticeCard } from '../../blocks/index.js';
+import {
+  digestCard,
+  errorNotice,
+  escapeMrkdwn,
+  helpCard,
+  lookingUpNotice,
+  noticeCard,
+} from '../../blocks/index.js';
 import { channelKindOf } from '../../channel-kind.js';
 import { isAdmin, type SlackDeps } from '../../deps.js';
 import { isFirstDelivery } from '../middleware/first-delivery.js';
@@ -10,7 +18,7 @@ type SupportCommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
 /** `/support …`: acks at once with a "looking it up" note, then replaces it with the answer card. */
 export function supportCommandCallback(deps: SlackDeps) {
-  return async ({ command, ack, respond, client, context }: SupportCommandArgs): Promise<void> => {
+  return async ({ command, ack, respond, client, context, logger }: SupportCommandArgs): Promise<void> => {
     const parsed = parseSupportCommand(command.text);
     if (parsed.kind === 'help') {
       await ack({
@@ -24,10 +32,7 @@ export function supportCommandCallback(deps: SlackDeps) {
       return;
     }
     if (parsed.kind === 'digest') {
-      await ack({
-        response_type: 'ephemeral',
-        ...noticeCard('The digest is not available yet.', ':bar_chart:'),
-      });
+      await answerDigestCommand(deps, command.user_id, parsed.period ?? '7d', ack, respond, logger);
       return;
     }
     if (!deps.work.isAccepting) {
@@ -59,4 +64,56 @@ export function supportCommandCallback(deps: SlackDeps) {
     });
     await respond({ response_type: 'ephemeral', replace_original: true, ...card });
   };
+}
+
+/** `/support digest [1d|7d|30d]`: the digest, only to the admin who asked; a polite no to others. */
+async function answerDigestCommand(
+  deps: SlackDeps,
+  userId: string,
+  since: string,
+  ack: SupportCommandArgs['ack'],
+  respond: SupportCommandArgs['respond'],
+  logger: SupportCommandArgs['logger'],
+): Promise<void> {
+  if (!isAdmin(deps, userId)) {
+    await ack({
+      response_type: 'ephemeral',
+      ...noticeCard(
+        'Sorry — the digest is for the support admins. Ask one of them to share it with you.',
+        ':lock:',
+      ),
+    });
+    return;
+  }
+  if (!deps.digest) {
+    await ack({
+      response_type: 'ephemeral',
+      ...noticeCard('The digest is not available here.', ':bar_chart:'),
+    });
+    return;
+  }
+  let period: string;
+  try {
+    period = parsePeriod(since).label;
+  } catch (error) {
+    await ack({
+      response_type: 'ephemeral',
+      ...noticeCard(escapeMrkdwn((error as Error).message), ':warning:'),
+    });
+    return;
+  }
+  await ack({
+    response_type: 'ephemeral',
+    ...noticeCard(`Putting together the digest for the last ${period}…`, ':bar_chart:'),
+  });
+  try {
+    await respond({
+      response_type: 'ephemeral',
+      replace_original: true,
+      ...digestCard(await deps.digest(period)),
+    });
+  } catch (error) {
+    logger.error(`digest failed: ${(error as Error).message}`);
+    await respond({ response_type: 'ephemeral', replace_original: true, ...errorNotice() });
+  }
 }

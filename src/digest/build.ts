@@ -1,0 +1,24 @@
+import type { Database } from '../db/client.js';
+import { type Period, parsePeriod } from './period.js';
+import { knowledgeGaps, periodFigures, sourceFigures } from './queries.js';
+import type { Digest } from './types.js';
+
+export interface DigestOptions {
+  /** `7d`, `30d`, … or a ready period. */
+  since: string | Period;
+  now?: Date;
+  /** False for a digest posted to a channel: text asked privately never appears. */
+  includePrivateText: boolean;
+}
+
+/** The digest of a period, with the previous period of the same length for the changes. */
+export async function buildDigest(database: Database, options: DigestOptions): Promise<Digest> {
+  const period = typeof options.since === 'string' ? parsePeriod(options.since, options.now) : options.since;
+  const [current, previous, gaps, sources] = await Promise.all([
+    periodFigures(database, period.from, period.to),
+    periodFigures(database, period.previousFrom, period.from),
+    knowledgeGaps(database, period.from, period.to, options.includePrivateText),
+    sourceFigures(database, period.from, period.to),
+  ]);
+  return { period, current, previous, gaps, sources };
+}

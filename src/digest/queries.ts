@@ -1,0 +1,135 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import type { KnowledgeGap, PeriodFigures, SourceFigures } from './types.js';
+
+type Row = Record<string, unknown>;
+/** A timestamp parameter both drivers accept (postgres.js takes no Date in a raw query). */
+const at = (date: Date) => sql`${date.toISOString()}::timestamptz`;
+const num = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
+const optionalNum = (value: unknown): number | undefined =>
+  value === null || value === undefined ? undefined : Math.round(Number(value));
+const ratio = (part: number, whole: number) => (whole === 0 ? 0 : part / whole);
+
+function countsBy(rows: Row[], key: string): Record<string, number> {
+  return Object.fromEntries(rows.map((row) => [String(row[key]), num(row.n)]));
+}
+
+/**
+ * Every figure of one period, aggregated in Postgres: a handful of range scans on `created_at`
+ * (each table has an index on it), never the rows themselves.
+ */
+export async function periodFigures(database: Database, from: Date, to: Date): Promise<PeriodFigures> {
+  const [totals, entryPoints, categories, busiest, tickets, alerts] = await Promise.all([
+    database.rows(sql`
+      select count(*)::int as n,
+        percentile_cont(0.5) within group (order by q.answer_ms)::float8 as p50,
+        percentile_cont(0.9) within group (order by q.answer_ms)::float8 as p90,
+        count(*) filter (where exists (select 1 from feedback f where f.question_id = q.id and f.kind = 'solved')
+          and not exists (select 1 from tickets t where t.question_id = q.id))::int as deflected,
+        count(*) filter (where exists (select 1 from feedback f where f.question_id = q.id and f.kind = 'not_helpful'))::int as not_helpful
+      from questions q where q.created_at >= ${at(from)} and q.created_at < ${at(to)}`),
+    database.rows(sql`select entry_point as key, count(*)::int as n from questions
+      where created_at >= ${at(from)} and created_at < ${at(to)} group by entry_point`),
+    database.rows(sql`select category as key, count(*)::int as n from questions
+      where created_at >= ${at(from)} and created_at < ${at(to)} group by category`),
+    database.rows(sql`select to_char(date_trunc('day', created_at at time zone 'UTC'), 'YYYY-MM-DD') as day, count(*)::int as n
+      from questions where created_at >= ${at(from)} and created_at < ${at(to)}
+      group by 1 order by n desc, day asc limit 1`),
+    database.rows(sql`select status, reason, priority, count(*)::int as n from tickets
+      where created_at >= ${at(from)} and created_at < ${at(to)} group by status, reason, priority`),
+    database.rows(sql`select count(*)::int as n,
+        percentile_cont(0.5) within group (order by extract(epoch from (taken_at - created_at)) / 60)
+          filter (where taken_at is not null)::float8 as median_minutes,
+        count(*) filter (where taken_at is null)::int as never_taken
+      from alerts where created_at >= ${at(from)} and created_at < ${at(to)}`),
+  ]);
+  const total = totals[0] ?? {};
+  const questions = num(total.n);
+  const ticketRows = tickets as Row[];
+  const sumWhere = (predicate: (row: Row) => boolean) =>
+    ticketRows.filter(predicate).reduce((sum, row) => sum + num(row.n), 0);
+  const group = (key: string) => {
+    const out: Record<string, number> = {};
+    for (const row of ticketRows) out[String(row[key])] = (out[String(row[key])] ?? 0) + num(row.n);
+    return out;
+  };
+  const alertRow = alerts[0] ?? {};
+  const busiestRow = busiest[0];
+  return {
+    questions,
+    byEntryPoint: countsBy(entryPoints, 'key'),
+    byCategory: countsBy(categories, 'key'),
+    busiestDay: busiestRow ? { day: String(busiestRow.day), questions: num(busiestRow.n) } : undefined,
+    deflected: num(total.deflected),
+    deflectionRate: ratio(num(total.deflected), questions),
+    notHelpful: num(total.not_helpful),
+    notHelpfulRate: ratio(num(total.not_helpful), questions),
+    tickets: {
+      total: sumWhere(() => true),
+      byPriority: group('priority'),
+      byReason: group('reason'),
+      pending: sumWhere((row) => row.status === 'pending'),
+      failed: sumWhere((row) => row.status === 'failed'),
+    },
+    answerMs: { p50: optionalNum(total.p50), p90: optionalNum(total.p90) },
+    alerts: {
+      total: num(alertRow.n),
+      medianMinutesToTake:
+        alertRow.median_minutes === null || alertRow.median_minutes === undefined
+          ? undefined
+          : Math.round(Number(alertRow.median_minutes) * 10) / 10,
+      neverTaken: num(alertRow.never_taken),
+    },
+  };
+}
+
+/**
+ * The questions nobody could answer (no good match, or marked Not helpful), near-duplicates
+ * grouped by fingerprint, most frequent first. Text asked privately is only shown when asked for.
+ */
+export async function knowledgeGaps(
+  database: Database,
+  from: Date,
+  to: Date,
+  includePrivateText: boolean,
+  limit = 10,
+): Promise<KnowledgeGap[]> {
+  const rows = await database.rows(sql`
+    select q.fingerprint, count(*)::int as n,
+      (array_agg(q.text order by q.created_at desc) filter (where q.channel_kind = 'public'))[1] as public_example,
+      (array_agg(q.text order by q.created_at desc))[1] as any_example,
+      bool_and(q.channel_kind <> 'public') as all_private
+    from questions q
+    where q.created_at >= ${at(from)} and q.created_at < ${at(to)}
+      and (q.found = false or exists (select 1 from feedback f where f.question_id = q.id and f.kind = 'not_helpful'))
+    group by q.fingerprint
+    order by n desc, q.fingerprint asc
+    limit ${limit}`);
+  return rows.map((row) => {
+    const example = includePrivateText
+      ? (row.any_example as string | null)
+      : (row.public_example as string | null);
+    return { count: num(row.n), example: example ?? undefined, askedPrivately: row.all_private === true };
+  });
+}
+
+/** Per knowledge source: calls, error rate, latency percentiles and hits per question. */
+export async function sourceFigures(database: Database, from: Date, to: Date): Promise<SourceFigures[]> {
+  const rows = await database.rows(sql`
+    select source, count(*)::int as calls,
+      count(*) filter (where status <> 'ok')::int as errors,
+      percentile_cont(0.5) within group (order by latency_ms)::float8 as p50,
+      percentile_cont(0.95) within group (order by latency_ms)::float8 as p95,
+      sum(hits)::int as hits,
+      count(distinct question_id)::int as questions
+    from lookups where created_at >= ${at(from)} and created_at < ${at(to)}
+    group by source order by source`);
+  return rows.map((row) => ({
+    source: String(row.source),
+    calls: num(row.calls),
+    errorRate: ratio(num(row.errors), num(row.calls)),
+    p50Ms: optionalNum(row.p50),
+    p95Ms: optionalNum(row.p95),
+    hitsPerQuestion: Math.round(ratio(num(row.hits), num(row.questions)) * 10) / 10,
+  }));
+}
