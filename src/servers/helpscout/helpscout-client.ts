@@ -1,0 +1,191 @@
+import { ApiError, type ApiResponse, requestJson } from '../shared/rest.js';
+
+export interface HelpscoutConversation {
+  id: number;
+  number: number;
+  subject?: string;
+  preview?: string;
+  status?: string;
+  type?: string;
+  tags?: Array<{ tag?: string } | string>;
+  createdAt?: string;
+  primaryCustomer?: { email?: string };
+}
+
+export interface HelpscoutOptions {
+  appId?: string;
+  appSecret?: string;
+  mailboxId?: string;
+  apiUrl: string;
+  timeoutMs?: number;
+}
+
+/** The slice of HelpScout's Mailbox API 2.0 deskhand uses, with the OAuth2 client-credentials token it needs. */
+export class HelpscoutClient {
+  private token: { value: string; expiresAt: number } | undefined;
+
+  constructor(private readonly options: HelpscoutOptions) {}
+
+  /** Conversations matching a query, newest first, across every status. */
+  async searchConversations(query: string, limit: number, type?: string): Promise<HelpscoutConversation[]> {
+    const found: HelpscoutConversation[] = [];
+    for (let page = 1; found.length < limit; page++) {
+      const params = new URLSearchParams({
+        query: `(${query.replace(/[()]/g, ' ')})`,
+        mailbox: this.mailboxId(),
+        status: 'all',
+        page: String(page),
+      });
+      const { body } = await this.request<{
+        _embedded?: { conversations?: HelpscoutConversation[] };
+        page?: { totalPages?: number };
+      }>(`/v2/conversations?${params}`, { method: 'GET' });
+      const conversations = body?._embedded?.conversations ?? [];
+      found.push(...conversations.filter((conversation) => !type || conversation.type === type));
+      if (page >= (body?.page?.totalPages ?? 1) || conversations.length === 0) break;
+    }
+    return found.slice(0, limit);
+  }
+
+  async findByTag(tag: string): Promise<HelpscoutConversation | undefined> {
+    const params = new URLSearchParams({ tag, mailbox: this.mailboxId(), status: 'all' });
+    const { body } = await this.request<{ _embedded?: { conversations?: HelpscoutConversation[] } }>(
+      `/v2/conversations?${params}`,
+      { method: 'GET' },
+    );
+    return body?._embedded?.conversations?.[0];
+  }
+
+  /** Creates a conversation; HelpScout answers 201 with the new id in `Resource-ID`. */
+  async createConversation(input: {
+    email: string;
+    subject: string;
+    text: string;
+    type: string;
+    tags: string[];
+  }): Promise<number> {
+    const { headers } = await this.request<unknown>('/v2/conversations', {
+      method: 'POST',
+      body: JSON.stringify({
+        subject: input.subject,
+        customer: { email: input.email },
+        mailboxId: Number(this.mailboxId()),
+        type: input.type,
+        status: 'active',
+        tags: input.tags,
+        threads: [{ type: 'customer', customer: { email: input.email }, text: input.text }],
+      }),
+    });
+    const id = Number(headers.get('resource-id'));
+    if (!Number.isFinite(id) || id <= 0)
+      throw new ApiError('HelpScout created the conversation but sent no Resource-ID', 502, true);
+    return id;
+  }
+
+  async getConversation(id: number): Promise<HelpscoutConversation> {
+    const { body } = await this.request<HelpscoutConversation>(`/v2/conversations/${id}`, { method: 'GET' });
+    return body;
+  }
+
+  private mailboxId(): string {
+    if (!this.options.mailboxId)
+      throw new ApiError(
+        'HELPSCOUT_MAILBOX_ID is not set: set it to the id of the mailbox tickets go to',
+        400,
+        false,
+      );
+    return this.options.mailboxId;
+  }
+
+  private async request<T>(path: string, init: RequestInit, retriedAuth = false): Promise<ApiResponse<T>> {
+    const token = await this.accessToken();
+    try {
+      return await requestJson<T>(
+        `${this.base()}${path}`,
+        {
+          ...init,
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        },
+        {
+          service: 'HelpScout',
+          retryAfterHeader: 'x-ratelimit-retry-after',
+          timeoutMs: this.options.timeoutMs,
+          describeError: describeHelpscoutError,
+        },
+      );
+    } catch (error) {
+      // A token can be revoked or expire early: fetch a new one once.
+      if (error instanceof ApiError && error.status === 401 && !retriedAuth) {
+        this.token = undefined;
+        return this.request<T>(path, init, true);
+      }
+      throw error;
+    }
+  }
+
+  private async accessToken(): Promise<string> {
+    if (this.token && Date.now() < this.token.expiresAt) return this.token.value;
+    if (!this.options.appId || !this.options.appSecret) {
+      throw new ApiError(
+        'HELPSCOUT_APP_ID and HELPSCOUT_APP_SECRET are not set: create an OAuth2 app in HelpScout (Your Profile → My Apps) and set both',
+        401,
+        false,
+      );
+    }
+    const { body } = await requestJson<{ access_token: string; expires_in: number }>(
+      `${this.base()}/v2/oauth2/token`,
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: this.options.appId,
+          client_secret: this.options.appSecret,
+        }).toString(),
+      },
+      {
+        service: 'HelpScout',
+        retryAfterHeader: 'x-ratelimit-retry-after',
+        timeoutMs: this.options.timeoutMs,
+        describeError: (status) =>
+          status === 401 || status === 400
+            ? 'HelpScout refused the app credentials: check HELPSCOUT_APP_ID and HELPSCOUT_APP_SECRET'
+            : `HelpScout's token endpoint answered ${status}`,
+      },
+    );
+    // Renew a minute early so a token never expires in the middle of a call.
+    this.token = {
+      value: body.access_token,
+      expiresAt: Date.now() + Math.max(0, body.expires_in - 60) * 1000,
+    };
+    return body.access_token;
+  }
+
+  private base(): string {
+    return this.options.apiUrl.replace(/\/$/, '');
+  }
+}
+
+/** HelpScout's `{message, logRef, _embedded: {errors: [{path, message}]}}` as one sentence. */
+export function describeHelpscoutError(status: number, body: unknown): string {
+  const error = body as
+    | {
+        message?: string;
+        logRef?: string;
+        _embedded?: { errors?: Array<{ path?: string; message?: string }> };
+      }
+    | undefined;
+  const details = (error?._embedded?.errors ?? [])
+    .map((item) => [item.path, item.message].filter(Boolean).join(': '))
+    .join('; ');
+  const ref = error?.logRef ? ` (logRef ${error.logRef})` : '';
+  if (status === 401) return `HelpScout rejected the access token${ref}`;
+  if (status === 403) return `HelpScout refused access: check the app's permissions on the mailbox${ref}`;
+  if (status === 404) return `HelpScout could not find it: check HELPSCOUT_MAILBOX_ID${ref}`;
+  if (status >= 500) return `HelpScout is having trouble (status ${status}); try again later${ref}`;
+  return `HelpScout refused the request: ${details || error?.message || `status ${status}`}${ref}`;
+}
+
+export function conversationUrl(conversation: { id: number; number: number }): string {
+  return `https://secure.helpscout.net/conversation/${conversation.id}/${conversation.number}`;
+}
