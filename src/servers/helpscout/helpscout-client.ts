@@ -28,6 +28,7 @@ export class HelpscoutClient {
 
   /** Conversations matching a query, newest first, across every status. */
   async searchConversations(query: string, limit: number, type?: string): Promise<HelpscoutConversation[]> {
+    this.assertConfigured();
     const found: HelpscoutConversation[] = [];
     for (let page = 1; found.length < limit; page++) {
       const params = new URLSearchParams({
@@ -48,6 +49,7 @@ export class HelpscoutClient {
   }
 
   async findByTag(tag: string): Promise<HelpscoutConversation | undefined> {
+    this.assertConfigured();
     const params = new URLSearchParams({ tag, mailbox: this.mailboxId(), status: 'all' });
     const { body } = await this.request<{ _embedded?: { conversations?: HelpscoutConversation[] } }>(
       `/v2/conversations?${params}`,
@@ -64,6 +66,7 @@ export class HelpscoutClient {
     type: string;
     tags: string[];
   }): Promise<number> {
+    this.assertConfigured();
     const { headers } = await this.request<unknown>('/v2/conversations', {
       method: 'POST',
       body: JSON.stringify({
@@ -83,8 +86,28 @@ export class HelpscoutClient {
   }
 
   async getConversation(id: number): Promise<HelpscoutConversation> {
+    this.assertConfigured();
     const { body } = await this.request<HelpscoutConversation>(`/v2/conversations/${id}`, { method: 'GET' });
     return body;
+  }
+
+  /** Every credential is needed for every call: name all that are missing at once. */
+  private assertConfigured(): void {
+    const missing = (['HELPSCOUT_APP_ID', 'HELPSCOUT_APP_SECRET', 'HELPSCOUT_MAILBOX_ID'] as const).filter(
+      (name) =>
+        !{
+          HELPSCOUT_APP_ID: this.options.appId,
+          HELPSCOUT_APP_SECRET: this.options.appSecret,
+          HELPSCOUT_MAILBOX_ID: this.options.mailboxId,
+        }[name],
+    );
+    if (missing.length > 0) {
+      throw new ApiError(
+        `HelpScout is not configured: set ${missing.join(', ')} (create an OAuth2 app in HelpScout under Your Profile → My Apps)`,
+        401,
+        false,
+      );
+    }
   }
 
   private mailboxId(): string {

@@ -1,0 +1,215 @@
+import { FakeApi, type InjectedResponse, type RecordedRequest } from './fake-api.js';
+
+export const FAKE_HELPSCOUT = { appId: 'fake-app-id', appSecret: 'fake-app-secret-123', mailboxId: '4242' };
+
+interface FakeConversation {
+  id: number;
+  number: number;
+  subject: string;
+  preview: string;
+  status: string;
+  type: string;
+  tags: string[];
+  email: string;
+  createdAt: string;
+}
+
+const SEED: Array<Pick<FakeConversation, 'subject' | 'preview' | 'status'>> = [
+  {
+    subject: 'Cannot reset password',
+    preview: 'The password reset email never arrived; resent after checking the spam folder.',
+    status: 'closed',
+  },
+  {
+    subject: 'Invoice for March',
+    preview: 'Customer needed a copy of the March invoice with their VAT number.',
+    status: 'closed',
+  },
+  {
+    subject: 'SSO login loop with Okta',
+    preview: 'Okta SAML assertion had the wrong audience; fixed in the app settings.',
+    status: 'closed',
+  },
+  {
+    subject: 'Dashboard down for everyone',
+    preview: 'Outage confirmed on the status page; resolved after 40 minutes.',
+    status: 'closed',
+  },
+  {
+    subject: 'Payment failed on renewal',
+    preview: 'Card declined by the bank; customer updated the card and retried.',
+    status: 'active',
+  },
+  {
+    subject: 'Export data to CSV',
+    preview: 'Explained where to export projects as CSV from Settings → Data.',
+    status: 'pending',
+  },
+  {
+    subject: 'API rate limit 429',
+    preview: 'Integration hit the 429 rate limit; advised exponential backoff.',
+    status: 'closed',
+  },
+  {
+    subject: 'Delete my account',
+    preview: 'Account deletion requested; confirmed and scheduled.',
+    status: 'closed',
+  },
+];
+
+/** A fake of HelpScout's Mailbox API 2.0: OAuth2 client credentials, HAL conversations, Resource-ID, errors. */
+export class FakeHelpScout extends FakeApi {
+  readonly conversations: FakeConversation[] = SEED.map((seed, i) => ({
+    ...seed,
+    id: 1000 + i,
+    number: 500 + i,
+    type: 'email',
+    tags: [],
+    email: `customer${i}@example.com`,
+    createdAt: new Date(Date.UTC(2026, 9, 1 + i)).toISOString(),
+  }));
+  tokenLifetimeSeconds = 7200;
+  tokensIssued = 0;
+  private readonly validTokens = new Set<string>();
+
+  /** Makes every token issued so far invalid, as an expiry or a revocation would. */
+  revokeTokens(): void {
+    this.validTokens.clear();
+  }
+
+  setStatus(id: number, status: string): void {
+    const conversation = this.conversations.find((candidate) => candidate.id === id);
+    if (conversation) conversation.status = status;
+  }
+
+  protected handle(request: RecordedRequest, url: URL): InjectedResponse {
+    if (request.method === 'POST' && url.pathname === '/v2/oauth2/token') return this.token(request);
+    const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    if (!token || !this.validTokens.has(token)) {
+      return { status: 401, body: { message: 'Unauthorized', logRef: 'fake-401', error: 'invalid_token' } };
+    }
+    if (request.method === 'GET' && url.pathname === '/v2/conversations') return this.list(url);
+    if (request.method === 'POST' && url.pathname === '/v2/conversations') return this.create(request);
+    const one = /^\/v2\/conversations\/(\d+)$/.exec(url.pathname);
+    if (request.method === 'GET' && one) {
+      const conversation = this.conversations.find((candidate) => candidate.id === Number(one[1]));
+      return conversation
+        ? { status: 200, body: conversationJson(conversation) }
+        : { status: 404, body: { message: 'Resource not found', logRef: 'fake-404' } };
+    }
+    return { status: 404, body: { message: 'Resource not found', logRef: 'fake-404' } };
+  }
+
+  private token(request: RecordedRequest): InjectedResponse {
+    const form = new URLSearchParams(request.body);
+    if (
+      form.get('grant_type') !== 'client_credentials' ||
+      form.get('client_id') !== FAKE_HELPSCOUT.appId ||
+      form.get('client_secret') !== FAKE_HELPSCOUT.appSecret
+    ) {
+      return {
+        status: 401,
+        body: { error: 'invalid_client', error_description: 'Invalid client credentials' },
+      };
+    }
+    this.tokensIssued++;
+    const token = `fake-token-${this.tokensIssued}`;
+    this.validTokens.add(token);
+    return {
+      status: 200,
+      body: { token_type: 'bearer', access_token: token, expires_in: this.tokenLifetimeSeconds },
+    };
+  }
+
+  private list(url: URL): InjectedResponse {
+    if (url.searchParams.get('mailbox') !== FAKE_HELPSCOUT.mailboxId) {
+      return {
+        status: 400,
+        body: {
+          message: 'Bad request',
+          logRef: 'fake-400',
+          _embedded: { errors: [{ path: 'mailbox', message: 'Mailbox not found' }] },
+        },
+      };
+    }
+    const tag = url.searchParams.get('tag');
+    const words = (url.searchParams.get('query') ?? '')
+      .replace(/[()]/g, ' ')
+      .toLowerCase()
+      .split(/\W+/)
+      .filter((word) => word.length > 2);
+    const matches = this.conversations.filter((conversation) =>
+      tag
+        ? conversation.tags.includes(tag)
+        : words.length === 0 ||
+          words.some((word) =>
+            `${conversation.subject} ${conversation.preview}`.toLowerCase().includes(word),
+          ),
+    );
+    const size = 3;
+    const page = Number(url.searchParams.get('page') ?? 1);
+    const totalPages = Math.max(1, Math.ceil(matches.length / size));
+    return {
+      status: 200,
+      body: {
+        _embedded: { conversations: matches.slice((page - 1) * size, page * size).map(conversationJson) },
+        page: { size, totalElements: matches.length, totalPages, number: page },
+      },
+    };
+  }
+
+  private create(request: RecordedRequest): InjectedResponse {
+    const body = JSON.parse(request.body || '{}') as {
+      subject?: string;
+      mailboxId?: number;
+      type?: string;
+      tags?: string[];
+      customer?: { email?: string };
+      threads?: Array<{ text?: string }>;
+    };
+    const errors = [
+      !body.subject ? { path: 'subject', message: 'may not be empty' } : undefined,
+      !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(body.customer?.email ?? '')
+        ? { path: 'customer.email', message: 'must be a valid email address' }
+        : undefined,
+      String(body.mailboxId) !== FAKE_HELPSCOUT.mailboxId
+        ? { path: 'mailboxId', message: 'mailbox not found' }
+        : undefined,
+      !body.threads?.length ? { path: 'threads', message: 'may not be empty' } : undefined,
+    ].filter(Boolean);
+    if (errors.length)
+      return {
+        status: 400,
+        body: { message: 'Bad request', logRef: 'fake-validation', _embedded: { errors } },
+      };
+    const id = 2000 + this.conversations.length;
+    this.conversations.push({
+      id,
+      number: 600 + this.conversations.length,
+      subject: body.subject as string,
+      preview: body.threads?.[0]?.text?.slice(0, 120) ?? '',
+      status: 'active',
+      type: body.type ?? 'email',
+      tags: body.tags ?? [],
+      email: body.customer?.email as string,
+      createdAt: new Date().toISOString(),
+    });
+    return { status: 201, headers: { 'Resource-ID': String(id), Location: `/v2/conversations/${id}` } };
+  }
+}
+
+function conversationJson(conversation: FakeConversation) {
+  return {
+    id: conversation.id,
+    number: conversation.number,
+    subject: conversation.subject,
+    preview: conversation.preview,
+    status: conversation.status,
+    type: conversation.type,
+    mailboxId: Number(FAKE_HELPSCOUT.mailboxId),
+    tags: conversation.tags.map((tag, i) => ({ id: i + 1, tag })),
+    primaryCustomer: { email: conversation.email },
+    createdAt: conversation.createdAt,
+    _links: { self: { href: `/v2/conversations/${conversation.id}` } },
+  };
+}
