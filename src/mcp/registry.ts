@@ -80,6 +80,8 @@ export function defaultServices(options: { knowledgeDir: string }): McpServiceCo
  */
 export class McpRegistry {
   private readonly services = new Map<string, Service>();
+  /** Rebuilt only when a service's tools change, not on every call. */
+  private cachedCatalog: ToolCatalog | undefined;
   private readonly metrics: McpMetrics;
   private readonly logger: Logger;
 
@@ -91,6 +93,9 @@ export class McpRegistry {
         logger: options.logger,
         initialDelayMs: options.reconnect?.initialDelayMs,
         maxDelayMs: options.reconnect?.maxDelayMs,
+        onToolsChanged: () => {
+          this.cachedCatalog = undefined;
+        },
         onStateChange: (state) => {
           this.metrics.activeConnections.set(
             { service: config.name, transport: config.transport },
@@ -133,12 +138,13 @@ export class McpRegistry {
   }
 
   catalog(): ToolCatalog {
-    return new ToolCatalog(
+    this.cachedCatalog ??= new ToolCatalog(
       [...this.services.values()].map((service) => ({
         name: service.config.name,
         tools: service.connection.tools,
       })),
     );
+    return this.cachedCatalog;
   }
 
   /** Calls a tool by catalog name (`tool` or `service.tool`). */
