@@ -50,5 +50,7 @@ export const tickets = pgTable(
     index('tickets_outbox_idx').on(table.nextAttemptAt).where(sql`${table.status} = 'pending'`),
     index('tickets_created_idx').on(table.createdAt),
     index('tickets_external_idx').on(table.externalId),
+    /** The digest asks, per question, whether it got a ticket. */
+    index('tickets_question_idx').on(table.questionId),
   ],
 );

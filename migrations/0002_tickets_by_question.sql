@@ -1,0 +1,1 @@
+CREATE INDEX "tickets_question_idx" ON "tickets" USING btree ("question_id");
