@@ -1,0 +1,126 @@
+/**
+ * Digest queries over 10 k, 100 k and 1 M questions (with lookups, feedback, tickets and alerts in
+ * realistic proportions over a year, generated in SQL), timed as `buildDigest` for 7 and 30 days,
+ * against a baseline in the same run: one count over the same period.
+ * `node bin/run-ts.js bench/digest.ts [--sizes 10000,100000,1000000]` (DATABASE_URL or TEST_DATABASE_URL for Postgres, else PGlite)
+ */
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { type Database, openDatabase } from '../src/db/client.js';
+import { buildDigest } from '../src/digest/index.js';
+import { formatTable, median, type Row, round } from './lib/stats.js';
+
+async function scratchDatabase(): Promise<{ database: Database; drop(): Promise<void>; kind: string }> {
+  const serverUrl = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL;
+  if (!serverUrl) {
+    const database = await openDatabase({ memory: true });
+    await database.migrate();
+    return { database, drop: () => database.close(), kind: 'PGlite' };
+  }
+  const name = `deskhand_bench_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ url: url.toString(), maxConnections: 8 });
+  await database.migrate();
+  return {
+    database,
+    kind: 'Postgres',
+    async drop() {
+      await database.close();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+/** Questions spread over the year before `now`, with related rows in the proportions a team sees. */
+export async function generate(database: Database, count: number, now: Date): Promise<void> {
+  const end = now.toISOString();
+  await database.rows(sql`
+    insert into questions (id, created_at, entry_point, text, fingerprint, asker_id, channel_kind, category, urgency, status, found, answer_ms, answered_at)
+    select gen_random_uuid(),
+      ${end}::timestamptz - (random() * interval '365 days'),
+      (array['slash','slash','slash','mention','dm','shortcut'])[1 + (i % 6)],
+      'question number ' || (i % 5000),
+      'question ' || (i % 5000),
+      'U' || (i % 2000),
+      (array['public','public','public','private','im'])[1 + (i % 5)],
+      (array['account','billing','technical','general'])[1 + (i % 4)],
+      case when i % 50 = 0 then 'high' else 'normal' end,
+      'answered',
+      (i % 7) <> 0,
+      50 + (i % 900),
+      null
+    from generate_series(1, ${count}) as i`);
+  await database.rows(sql`
+    insert into lookups (question_id, created_at, source, status, hits, latency_ms)
+    select q.id, q.created_at, s.source, case when random() < 0.02 then 'timeout' else 'ok' end, (random() * 5)::int, (20 + random() * 400)::int
+    from questions q cross join (values ('kb'), ('notion'), ('helpscout')) as s(source)`);
+  await database.rows(sql`
+    insert into feedback (question_id, user_id, kind, created_at)
+    select id, asker_id, case when random() < 0.7 then 'solved' else 'not_helpful' end, created_at + interval '2 minutes'
+    from questions where random() < 0.3`);
+  await database.rows(sql`
+    insert into tickets (idempotency_key, question_id, created_at, status, reason, subject, message, priority)
+    select 'question:' || id, id, created_at, case when random() < 0.95 then 'created' else 'pending' end,
+      case when urgency = 'high' then 'urgent' when found = false then 'no_answer' else 'asked' end, text, text,
+      case when urgency = 'high' then 'urgent' else 'normal' end
+    from questions where urgency = 'high' or found = false or random() < 0.05`);
+  await database.rows(sql`
+    insert into alerts (question_id, created_at, channel_id, urgency, category, taken_by, taken_at)
+    select id, created_at, 'C0SUPPORT', urgency, category,
+      case when random() < 0.9 then 'U1' end, case when random() < 0.9 then created_at + (random() * interval '30 minutes') end
+    from questions where urgency = 'high'`);
+  await database.rows(sql`analyze`);
+}
+
+async function timed(fn: () => Promise<unknown>, runs = 5): Promise<number> {
+  await fn(); // warm-up
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await fn();
+    samples.push(performance.now() - started);
+  }
+  return median(samples);
+}
+
+export async function runDigestBench(options: { sizes: number[] }): Promise<Row[]> {
+  const rows: Row[] = [];
+  const now = new Date();
+  for (const size of options.sizes) {
+    const { database, drop, kind } = await scratchDatabase();
+    try {
+      await generate(database, size, now);
+      const since = new Date(now.getTime() - 7 * 86_400_000).toISOString();
+      const baseline = await timed(() =>
+        database.rows(sql`select count(*) from questions where created_at >= ${since}::timestamptz`),
+      );
+      for (const period of ['7d', '30d']) {
+        const digestMs = await timed(() =>
+          buildDigest(database, { since: period, now, includePrivateText: false }),
+        );
+        rows.push({
+          benchmark: 'digest',
+          case: `${size.toLocaleString('en')} questions, ${period} (${kind})`,
+          'digest ms': round(digestMs, 1),
+          'count(*) 7d ms': round(baseline, 2),
+          'digest / count': round(digestMs / baseline, 1),
+        });
+      }
+    } finally {
+      await drop();
+    }
+  }
+  return rows;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({ options: { sizes: { type: 'string', default: '10000,100000,1000000' } } });
+  console.log(formatTable(await runDigestBench({ sizes: values.sizes.split(',').map(Number) })));
+  process.exit(0);
+}

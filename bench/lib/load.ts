@@ -1,0 +1,34 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { OpenLoopResult } from './open-loop.js';
+
+const RUN_TS = fileURLToPath(new URL('../../bin/run-ts.js', import.meta.url));
+const WORKER = fileURLToPath(new URL('./load-worker.ts', import.meta.url));
+
+export interface LoadSpec {
+  url: string;
+  ratePerSecond: number;
+  durationMs: number;
+  signingSecret: string;
+  responseUrlBase: string;
+  text: string;
+}
+
+/** Runs the open-loop generator in a second process, so it never competes with the server's event loop. */
+export function runLoad(spec: LoadSpec): Promise<OpenLoopResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [RUN_TS, WORKER, JSON.stringify(spec)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), spec.durationMs + 60_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) return reject(new Error(`load generator exited with ${code}`));
+      resolve(JSON.parse(out.trim().split('\n').at(-1) as string) as OpenLoopResult);
+    });
+  });
+}

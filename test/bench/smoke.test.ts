@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { runAckLatency } from '../../bench/ack-latency.js';
+import { runAnswerLatency } from '../../bench/answer-latency.js';
+import { runMcpOverhead } from '../../bench/mcp-overhead.js';
+import { runThroughput } from '../../bench/throughput.js';
+
+// Benchmarks are not tests: these only check that each one still runs and reports. No timing is asserted.
+describe('the benchmarks still run', () => {
+  it('ack latency', async () => {
+    const rows = await runAckLatency({ rates: [20], seconds: 0.5 });
+    expect(rows[0]).toMatchObject({ benchmark: 'ack latency', 'non-2xx': 0 });
+  }, 60_000);
+
+  it('answer latency', async () => {
+    const rows = await runAnswerLatency({ questions: 1 });
+    expect(rows[0]?.benchmark).toBe('answer latency');
+  }, 60_000);
+
+  it('MCP overhead', async () => {
+    const rows = await runMcpOverhead({ calls: 5 });
+    expect(rows.map((row) => row.case)).toEqual(['stdio', 'http']);
+  }, 60_000);
+
+  it('throughput, with nothing missing', async () => {
+    const rows = await runThroughput({ rates: [20], seconds: 0.5 });
+    expect(rows[0]?.missing).toBe(0);
+  }, 60_000);
+});
