@@ -3,16 +3,8 @@
  * open-loop at a fixed rate to one URL and reports latencies on stdout as JSON.
  */
 import { createHmac, randomUUID } from 'node:crypto';
+import type { LoadSpec } from './load.js';
 import { runOpenLoop } from './open-loop.js';
-
-interface LoadSpec {
-  url: string;
-  ratePerSecond: number;
-  durationMs: number;
-  signingSecret: string;
-  responseUrlBase: string;
-  text: string;
-}
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as LoadSpec;
 const result = await runOpenLoop({

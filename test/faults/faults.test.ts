@@ -18,6 +18,7 @@ import { slackDriver } from '../harness/slack-driver.js';
 import { startTcpProxy, type TcpProxy } from '../harness/tcp-proxy.js';
 import { FlakySource } from './flaky-source.js';
 import { childPids, type DeskhandProcess, spawnDeskhand, waitFor } from './processes.js';
+import type { FaultRow } from './render-reliability.js';
 
 const ASKER = 'U0ASKER';
 const BIN = fileURLToPath(new URL('../../bin/deskhand.js', import.meta.url));
@@ -26,18 +27,6 @@ const SECRETS = {
   HELPSCOUT_APP_SECRET: 'hs-secret-4Fq9LmW2',
   HELPSCOUT_WEBHOOK_SECRET: 'hook-secret-77Wd',
 };
-
-interface FaultRow {
-  fault: string;
-  injected: string;
-  userSees: string;
-  stored: string;
-  sent: number;
-  acknowledged: number;
-  answered: number;
-  storedRows: number;
-  lost: number;
-}
 
 const rows: FaultRow[] = [];
 const canRun = Boolean(process.env.TEST_DATABASE_URL);

@@ -4,7 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 
-interface FaultRow {
+export interface FaultRow {
   fault: string;
   injected: string;
   userSees: string;

@@ -1,12 +1,6 @@
+import { type NotionPage, titleOf, urlOf } from '../../servers/notion/notion-client.js';
 import type { KnowledgeHit } from '../../support/types.js';
 import { type Profile, resultJson } from './types.js';
-
-interface NotionPage {
-  id?: string;
-  url?: string;
-  object?: string;
-  properties?: Record<string, { type?: string; title?: Array<{ plain_text?: string }> }>;
-}
 
 /**
  * The official `@notionhq/notion-mcp-server`: its tools mirror Notion's REST API, so a search is
@@ -21,16 +15,17 @@ export const notionOfficialProfile: Profile = {
     page_size: limit,
   }),
   parseSearch(_tool, result, service) {
-    const json = resultJson(result) as { results?: NotionPage[] } | undefined;
+    // Its text block is Notion's own search JSON: the same page objects deskhand's Notion server reads.
+    const json = resultJson(result) as { results?: Array<Partial<NotionPage>> } | undefined;
     const pages = Array.isArray(json?.results) ? json.results : [];
     return pages
       .filter((page) => page.object === undefined || page.object === 'page')
       .map(
         (page, rank): KnowledgeHit => ({
           source: service,
-          title: titleOf(page),
+          title: page.properties ? titleOf(page as NotionPage) : '(untitled page)',
           snippet: '',
-          url: page.url ?? (page.id ? `https://www.notion.so/${page.id.replace(/-/g, '')}` : undefined),
+          url: page.id ? urlOf(page as NotionPage) : page.url,
           score: 1 / (1 + rank),
         }),
       );
@@ -43,16 +38,3 @@ export const notionOfficialProfile: Profile = {
     throw new Error('the official Notion server files no tickets');
   },
 };
-
-function titleOf(page: NotionPage): string {
-  for (const property of Object.values(page.properties ?? {})) {
-    if (property?.type === 'title' && Array.isArray(property.title)) {
-      const text = property.title
-        .map((part) => part.plain_text ?? '')
-        .join('')
-        .trim();
-      if (text) return text;
-    }
-  }
-  return '(untitled page)';
-}

@@ -1,15 +1,8 @@
-import type { Logger } from '../../observability/logger.js';
-import { type RunningMcpServer, serveMcp } from '../shared/serve.js';
+import { type RunningMcpServer, type ServerRunOptions, serveMcp } from '../shared/serve.js';
 import { HelpscoutClient } from './helpscout-client.js';
 import { createHelpscoutServer } from './server.js';
 
-export interface RunHelpscoutServerOptions {
-  transport: 'stdio' | 'http';
-  port?: number;
-  host?: string;
-  authToken?: string;
-  signingSecret?: string;
-  logger: Logger;
+export interface RunHelpscoutServerOptions extends ServerRunOptions {
   appId?: string;
   appSecret?: string;
   mailboxId?: string;

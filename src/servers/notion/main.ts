@@ -1,14 +1,7 @@
-import type { Logger } from '../../observability/logger.js';
-import { type RunningMcpServer, serveMcp } from '../shared/serve.js';
+import { type RunningMcpServer, type ServerRunOptions, serveMcp } from '../shared/serve.js';
 import { createNotionServer } from './server.js';
 
-export interface RunNotionServerOptions {
-  transport: 'stdio' | 'http';
-  port?: number;
-  host?: string;
-  authToken?: string;
-  signingSecret?: string;
-  logger: Logger;
+export interface RunNotionServerOptions extends ServerRunOptions {
   token?: string;
   apiUrl: string;
 }

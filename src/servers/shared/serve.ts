@@ -23,6 +23,9 @@ export interface ServeOptions {
   name: string;
 }
 
+/** What every `run…Server` takes besides its own settings: how to serve, and how to guard it. */
+export type ServerRunOptions = Omit<ServeOptions, 'name'>;
+
 export interface RunningMcpServer {
   /** The streamable HTTP endpoint, e.g. http://127.0.0.1:8001/mcp; undefined on stdio. */
   url?: string;
