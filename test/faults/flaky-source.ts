@@ -7,7 +7,8 @@ export type FlakyMode =
   | { kind: 'ok' }
   | { kind: 'hang' }
   | { kind: 'delay'; ms: number }
-  | { kind: 'rate_limited'; times: number };
+  | { kind: 'rate_limited'; times: number }
+  | { kind: 'tool_error' };
 
 /**
  * A knowledge source over streamable HTTP whose behaviour a test changes while traffic flows:
@@ -16,6 +17,8 @@ export type FlakyMode =
 export class FlakySource {
   mode: FlakyMode = { kind: 'ok' };
   calls = 0;
+  inFlight = 0;
+  maxInFlight = 0;
   private running: RunningMcpServer | undefined;
   private port = 0;
 
@@ -49,36 +52,52 @@ export class FlakySource {
       },
       async ({ query }) => {
         this.calls++;
-        const mode = this.mode;
-        if (mode.kind === 'hang') await new Promise(() => {});
-        if (mode.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, mode.ms));
-        if (mode.kind === 'rate_limited' && mode.times > 0) {
-          mode.times--;
-          const error = {
-            message: 'Notion is rate limiting; retry after 0 s',
-            retryable: true,
-            retry_after_s: 0,
-          };
-          return {
-            isError: true,
-            content: [{ type: 'text' as const, text: error.message }],
-            structuredContent: { error },
-          };
+        this.inFlight++;
+        this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+        try {
+          return await this.answer(query);
+        } finally {
+          this.inFlight--;
         }
-        const results = [
-          {
-            title: `Flaky docs: ${query}`,
-            snippet: `Everything about ${query}`,
-            url: 'https://flaky.example/doc',
-            score: 1,
-          },
-        ];
-        return {
-          content: [{ type: 'text' as const, text: JSON.stringify({ results }) }],
-          structuredContent: { results },
-        };
       },
     );
     return server;
+  }
+
+  private async answer(query: string) {
+    const mode = this.mode;
+    if (mode.kind === 'hang') await new Promise(() => {});
+    if (mode.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, mode.ms));
+    if (mode.kind === 'rate_limited' && mode.times > 0) {
+      mode.times--;
+      const error = {
+        message: 'Notion is rate limiting; retry after 0 s',
+        retryable: true,
+        retry_after_s: 0,
+      };
+      return {
+        isError: true,
+        content: [{ type: 'text' as const, text: error.message }],
+        structuredContent: { error },
+      };
+    }
+    if (mode.kind === 'tool_error') {
+      return {
+        isError: true,
+        content: [{ type: 'text' as const, text: 'The flaky docs cannot search for that.' }],
+      };
+    }
+    const results = [
+      {
+        title: `Flaky docs: ${query}`,
+        snippet: `Everything about ${query}`,
+        url: 'https://flaky.example/doc',
+        score: 1,
+      },
+    ];
+    return {
+      content: [{ type: 'text' as const, text: JSON.stringify({ results }) }],
+      structuredContent: { results },
+    };
   }
 }
