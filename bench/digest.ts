@@ -43,7 +43,8 @@ export async function generate(database: Database, count: number, now: Date): Pr
   await database.rows(sql`
     insert into questions (id, created_at, entry_point, text, fingerprint, asker_id, channel_kind, category, urgency, status, found, answer_ms, answered_at)
     select gen_random_uuid(),
-      ${end}::timestamptz - (random() * interval '365 days'),
+      -- Rows arrive in time order in production, so the table is laid out by created_at as here.
+      ${end}::timestamptz - ((${count} - i)::float8 / ${count}) * interval '365 days',
       (array['slash','slash','slash','mention','dm','shortcut'])[1 + (i % 6)],
       'question number ' || (i % 5000),
       'question ' || (i % 5000),
@@ -75,7 +76,8 @@ export async function generate(database: Database, count: number, now: Date): Pr
     select id, created_at, 'C0SUPPORT', urgency, category,
       case when random() < 0.9 then 'U1' end, case when random() < 0.9 then created_at + (random() * interval '30 minutes') end
     from questions where urgency = 'high'`);
-  await database.rows(sql`analyze`);
+  // Autovacuum would have run on a year of data: index-only scans need the visibility map it sets.
+  await database.rows(sql`vacuum analyze`);
 }
 
 async function timed(fn: () => Promise<unknown>, runs = 5): Promise<number> {

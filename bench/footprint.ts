@@ -34,6 +34,7 @@ export async function runFootprint(options: { seconds: number }): Promise<Row[]>
       SLACK_API_URL: slack.apiUrl,
       LOG_LEVEL: 'warn',
       QUESTIONS_PER_MINUTE: '0',
+      ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
     },
     stdio: 'ignore',
   });
@@ -69,7 +70,7 @@ export async function runFootprint(options: { seconds: number }): Promise<Row[]>
     return [
       {
         benchmark: 'footprint',
-        case: 'start to /readyz (fresh PGlite)',
+        case: `start to /readyz (${process.env.DATABASE_URL ? 'Postgres' : 'fresh PGlite'})`,
         value: `${round(readyMs / 1000, 2)} s`,
       },
       { benchmark: 'footprint', case: 'RSS idle', value: `${idle} MB` },
