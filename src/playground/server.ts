@@ -10,10 +10,12 @@ import {
   BOT_USER_ID,
   DEFAULT_USER_ID,
   type EmulatedMessage,
+  SLACKBOT_USER_ID,
   SlackEmulator,
   SUPPORT_ALERTS_CHANNEL_ID,
   SUPPORT_DIGEST_CHANNEL_ID,
 } from './emulator/index.js';
+import { slackTextOf } from './typed-text.js';
 
 const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 const STATIC_FILES: Record<string, string> = {
@@ -46,6 +48,11 @@ export interface Playground {
 /**
  * Builds the playground. deskhand's listeners receive exactly what Slack would send (the
  * emulator's signed requests), so nothing in the workflow knows it runs in a playground.
+ *
+ * Routes: the page at `/` and `/playground/{app.js,blocks.js,styles.css}`; `GET /playground/events`
+ * (a server-sent event per workspace change); `GET /playground/api/state?user=` (what that person
+ * sees); `POST /playground/api/{send,click,submit-view,close-view,shortcut}` (what they do); and the
+ * emulator's Web API and response URLs under `/slack-emulator/`.
  */
 export function createPlayground(logger: Logger): Playground {
   const botToken = 'xoxb-playground';
@@ -93,12 +100,18 @@ export function createPlayground(logger: Logger): Playground {
       path: '/playground/api/state',
       handler: (req, res) => {
         const user = new URL(req.url ?? '/', 'http://x').searchParams.get('user') ?? DEFAULT_USER_ID;
+        if (!isPerson(emulator, user)) {
+          sendJson(res, 400, { error: 'unknown_user', message: `No person ${user} in the playground` });
+          return;
+        }
         sendJson(res, 200, stateFor(emulator, user));
       },
     },
     jsonRoute('/playground/api/send', sendSchema, async ({ user, channel, text, threadTs }) => {
-      const trimmed = text.trim();
-      const command = /^(\/\S+)\s*([\s\S]*)$/.exec(trimmed);
+      const typed = text.trim();
+      const thread = threadTs ? { threadTs } : {};
+      // Slack runs a slash command typed at the start of the composer; in a thread it is plain text.
+      const command = /^(\/\S+)\s*([\s\S]*)$/.exec(typed);
       if (command && !threadTs) {
         const delivery = await emulator.outbound.slashCommand({
           userId: user,
@@ -108,27 +121,27 @@ export function createPlayground(logger: Logger): Playground {
         });
         return { status: delivery.status };
       }
+      const slackText = slackTextOf(typed, {
+        users: emulator.workspace.users(),
+        channels: emulator.workspace.channels(),
+      });
       if (channel === dmChannelFor(emulator, user)) {
-        const delivery = await emulator.outbound.directMessage({
-          userId: user,
-          text: trimmed,
-          ...(threadTs ? { threadTs } : {}),
-        });
+        const delivery = await emulator.outbound.directMessage({ userId: user, text: slackText, ...thread });
         return { status: delivery.status };
       }
-      if (/@deskhand\b/i.test(trimmed)) {
+      if (slackText.includes(`<@${BOT_USER_ID}>`)) {
         const delivery = await emulator.outbound.appMention({
           userId: user,
           channelId: channel,
-          text: trimmed.replace(/@deskhand\b/i, `<@${BOT_USER_ID}>`),
-          ...(threadTs ? { threadTs } : {}),
+          text: slackText,
+          ...thread,
         });
         return { status: delivery.status };
       }
       emulator.workspace.postMessage({
         channel,
         user,
-        text: trimmed,
+        text: slackText,
         ...(threadTs ? { thread_ts: threadTs } : {}),
       });
       return { status: 200 };
@@ -152,11 +165,12 @@ export function createPlayground(logger: Logger): Playground {
         return { status: delivery.status };
       },
     ),
-    jsonRoute('/playground/api/submit', submitSchema, async ({ user, viewId, values }) => {
+    jsonRoute('/playground/api/submit-view', submitSchema, async ({ user, viewId, values }) => {
       const delivery = await emulator.outbound.viewSubmission({ userId: user, viewId, values });
       return { status: delivery.status, outcome: delivery.outcome, errors: delivery.errors ?? {} };
     }),
-    jsonRoute('/playground/api/close-view', closeSchema, async ({ viewId }) => {
+    jsonRoute('/playground/api/close-view', closeSchema, async ({ user, viewId }) => {
+      if (emulator.workspace.view(viewId)?.user !== user) throw new Error('no such modal open for this user');
       emulator.workspace.closeView(viewId, true);
       return { status: 200 };
     }),
@@ -171,7 +185,7 @@ export function createPlayground(logger: Logger): Playground {
     }),
   ];
 
-  function jsonRoute<T extends z.ZodType>(
+  function jsonRoute<T extends z.ZodType<{ user: string }>>(
     path: string,
     schema: T,
     handle: (input: z.infer<T>) => Promise<unknown>,
@@ -190,6 +204,13 @@ export function createPlayground(logger: Logger): Playground {
         const parsed = schema.safeParse(body);
         if (!parsed.success) {
           sendJson(res, 400, { error: 'bad_request', message: parsed.error.issues[0]?.message ?? 'invalid' });
+          return;
+        }
+        if (!isPerson(emulator, parsed.data.user)) {
+          sendJson(res, 400, {
+            error: 'unknown_user',
+            message: `No person ${parsed.data.user} in the playground`,
+          });
           return;
         }
         try {
@@ -242,6 +263,12 @@ const submitSchema = z.object({
 });
 const closeSchema = z.object({ user: userId, viewId: z.string().min(1) });
 const shortcutSchema = z.object({ user: userId, channel: z.string().min(1), ts: z.string().min(1) });
+
+/** The page acts as one of the workspace's people, never as the bot or Slackbot. */
+function isPerson(emulator: SlackEmulator, id: string): boolean {
+  const user = emulator.workspace.user(id);
+  return user !== undefined && !user.is_bot && user.id !== SLACKBOT_USER_ID;
+}
 
 function dmChannelFor(emulator: SlackEmulator, user: string): string {
   return user === DEFAULT_USER_ID ? BOT_DM_CHANNEL_ID : emulator.workspace.dmWith(user).id;

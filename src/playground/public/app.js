@@ -135,7 +135,7 @@ function renderMessage(message, showReplies) {
             ts: message.ts,
             actionId: element.action_id,
             value: element.value,
-          }),
+          }).catch(showError),
       }),
     );
   } else {
@@ -191,6 +191,8 @@ function renderModal(modal) {
     return;
   }
   if (view.modalId === modal.id && view.modalHash === modal.hash) return; // keep what the person typed
+  // Slack keeps what the person typed when the app updates the modal under them (views.update).
+  const typed = view.modalId === modal.id ? typedValues(backdrop) : new Map();
   if (view.modalId !== modal.id) view.modalErrors = {};
   view.modalId = modal.id;
   view.modalHash = modal.hash;
@@ -198,22 +200,31 @@ function renderModal(modal) {
   dialog.className = 'modal';
   dialog.noValidate = true; // deskhand validates, as Slack leaves it to the app
   dialog.setAttribute('role', 'dialog');
+  dialog.setAttribute('aria-label', modal.title?.text ?? 'Modal');
   const header = document.createElement('header');
   header.textContent = modal.title?.text ?? '';
   const body = renderBlocks(modal.blocks, {
     ...ctx(),
     errors: view.modalErrors,
     onAction: (element) =>
-      api('/playground/api/click', { viewId: modal.id, actionId: element.action_id, value: element.value }),
+      api('/playground/api/click', {
+        viewId: modal.id,
+        actionId: element.action_id,
+        value: element.value,
+      }).catch(showError),
   });
   body.classList.add('modal-body');
+  for (const control of body.querySelectorAll('[data-action-id][data-block-id]')) {
+    const value = typed.get(`${control.dataset.blockId}/${control.dataset.actionId}`);
+    if (value !== undefined) control.value = value;
+  }
   const footer = document.createElement('footer');
   const close = document.createElement('button');
   close.type = 'button';
   close.className = 'bk-button';
   close.textContent = modal.close?.text ?? 'Cancel';
   close.addEventListener('click', () =>
-    api('/playground/api/close-view', { viewId: modal.id }).then(scheduleRefresh),
+    api('/playground/api/close-view', { viewId: modal.id }).then(scheduleRefresh, showError),
   );
   footer.append(close);
   if (modal.submit) {
@@ -231,16 +242,11 @@ function renderModal(modal) {
       if ('value' in control && control.tagName !== 'BUTTON')
         values[control.dataset.actionId] = control.value;
     }
-    const result = await api('/playground/api/submit', { viewId: modal.id, values }).catch(showError);
-    if (result?.outcome === 'errors') {
-      view.modalErrors = result.errors;
-      view.modalHash = null;
-      for (const [blockId, message] of Object.entries(result.errors)) {
-        const field = dialog
-          .querySelector(`[data-block-id="${CSS.escape(blockId)}"]`)
-          ?.parentElement?.querySelector('.error');
-        if (field) field.textContent = message;
-      }
+    const result = await api('/playground/api/submit-view', { viewId: modal.id, values }).catch(showError);
+    // `response_action: errors` keeps the modal open with each message under its input.
+    view.modalErrors = result?.outcome === 'errors' ? result.errors : {};
+    for (const field of dialog.querySelectorAll('.bk-input')) {
+      field.querySelector('.error').textContent = view.modalErrors[field.dataset.blockId] ?? '';
     }
     scheduleRefresh();
   });
@@ -248,11 +254,26 @@ function renderModal(modal) {
   backdrop.hidden = false;
 }
 
+/** What the person changed in the open modal, by block and action id. */
+function typedValues(container) {
+  const typed = new Map();
+  for (const control of container.querySelectorAll('[data-action-id][data-block-id]')) {
+    if (control.value !== control.dataset.initialValue)
+      typed.set(`${control.dataset.blockId}/${control.dataset.actionId}`, control.value);
+  }
+  return typed;
+}
+
+let noticeTimer = null;
+/** Shows why a click or a message did not go through, until the next one or for a few seconds. */
 function showError(error) {
-  const note = document.createElement('div');
-  note.className = 'message ephemeral';
-  note.textContent = `⚠ ${error.message}`;
-  $('messages').append(note);
+  const notice = $('notice');
+  notice.textContent = `⚠ ${error.message}`;
+  notice.hidden = false;
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => {
+    notice.hidden = true;
+  }, 8000);
 }
 
 async function send(input, threadTs) {

@@ -106,25 +106,33 @@ export function mrkdwn(text, ctx) {
   return root;
 }
 
+/** A plain_text object: shown as written, with :emoji: names drawn when `emoji` is not false. */
+function plainText(object) {
+  const text = object?.text ?? '';
+  return object?.emoji === false ? text : emoji(text);
+}
+
+const isWebLink = (url) => /^(https?:|mailto:)/i.test(String(url ?? ''));
+
 function textObject(object, ctx) {
   if (!object) return null;
-  return object.type === 'mrkdwn' ? mrkdwn(object.text, ctx) : el('span', '', object.text ?? '');
+  return object.type === 'mrkdwn' ? mrkdwn(object.text, ctx) : el('span', '', plainText(object));
 }
 
 function button(element, ctx) {
-  const node = el('button', `bk-button ${element.style ?? ''}`, element.text?.text ?? 'Button');
+  const node = el('button', `bk-button ${element.style ?? ''}`, plainText(element.text) || 'Button');
   node.type = 'button';
   node.dataset.actionId = element.action_id ?? '';
-  if (element.url) node.addEventListener('click', () => window.open(element.url, '_blank', 'noopener'));
-  else
-    node.addEventListener('click', async () => {
-      node.disabled = true;
-      try {
-        await ctx.onAction(element);
-      } finally {
-        node.disabled = false;
-      }
-    });
+  // A link button opens its page (web links only) and, as in Slack, still tells the app it was clicked.
+  node.addEventListener('click', async () => {
+    if (isWebLink(element.url)) window.open(element.url, '_blank', 'noopener');
+    node.disabled = true;
+    try {
+      await ctx.onAction(element);
+    } finally {
+      node.disabled = false;
+    }
+  });
   return node;
 }
 
@@ -211,14 +219,17 @@ function renderInput(block, ctx) {
     control.value = input.initial_value ?? '';
   }
   control.id = id;
+  control.dataset.initialValue = control.value;
   control.dataset.actionId = input.action_id ?? block.block_id;
   control.dataset.blockId = block.block_id;
   if (input.placeholder?.text) control.placeholder = input.placeholder.text;
   const error = el('div', 'error', ctx.errors?.[block.block_id] ?? '');
-  return el('div', 'bk-input', [
+  const field = el('div', 'bk-input', [
     label,
     control,
     block.hint ? el('div', 'hint-text', block.hint.text) : null,
     error,
   ]);
+  field.dataset.blockId = block.block_id;
+  return field;
 }
