@@ -40,21 +40,24 @@ const EMOJI = {
   memo: '📝',
 };
 const emoji = (text) => text.replace(/:([a-z0-9_+-]+):/g, (whole, name) => EMOJI[name] ?? whole);
-const unescapeText = (text) => emoji(text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+const unescapeCode = (text) => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const unescapeText = (text) => emoji(unescapeCode(text));
 
 /** Inline mrkdwn: *bold*, _italic_, ~strike~, `code`, and Slack's <…> tokens. */
 function inline(text, ctx) {
   const out = [];
-  const pattern = /<([^<>]+)>|`([^`\n]+)`|\*([^*\n]+)\*|_([^_\n]+)_|~([^~\n]+)~/g;
+  // Emoji names come first, so the underscores of :white_check_mark: are not read as italics.
+  const pattern = /:([a-z0-9_+-]+):|<([^<>]+)>|`([^`\n]+)`|\*([^*\n]+)\*|_([^_\n]+)_|~([^~\n]+)~/g;
   let last = 0;
   for (const match of text.matchAll(pattern)) {
     if (match.index > last) out.push(document.createTextNode(unescapeText(text.slice(last, match.index))));
     last = match.index + match[0].length;
-    if (match[1] !== undefined) out.push(token(match[1], ctx));
-    else if (match[2] !== undefined) out.push(el('code', '', unescapeText(match[2])));
-    else if (match[3] !== undefined) out.push(el('strong', '', inline(match[3], ctx)));
-    else if (match[4] !== undefined) out.push(el('em', '', inline(match[4], ctx)));
-    else if (match[5] !== undefined) out.push(el('s', '', inline(match[5], ctx)));
+    if (match[1] !== undefined) out.push(document.createTextNode(EMOJI[match[1]] ?? match[0]));
+    else if (match[2] !== undefined) out.push(token(match[2], ctx));
+    else if (match[3] !== undefined) out.push(el('code', '', unescapeCode(match[3])));
+    else if (match[4] !== undefined) out.push(el('strong', '', inline(match[4], ctx)));
+    else if (match[5] !== undefined) out.push(el('em', '', inline(match[5], ctx)));
+    else if (match[6] !== undefined) out.push(el('s', '', inline(match[6], ctx)));
   }
   if (last < text.length) out.push(document.createTextNode(unescapeText(text.slice(last))));
   return out;
@@ -90,7 +93,7 @@ export function mrkdwn(text, ctx) {
   const parts = String(text ?? '').split(/```/);
   parts.forEach((part, i) => {
     if (i % 2 === 1) {
-      root.append(el('pre', '', unescapeText(part.replace(/^\n/, ''))));
+      root.append(el('pre', '', unescapeCode(part.replace(/^\n/, ''))));
       return;
     }
     const lines = part.split('\n');

@@ -162,6 +162,27 @@ describe.skipIf(!existsSync(CHROMIUM))('the playground in a real browser (Debian
     expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
   });
 
+  it('draws mrkdwn as Slack does: emoji, escapes undone as text, web links only', async () => {
+    // A string, so vitest leaves the page's own dynamic import alone.
+    const rendered = (await page.evaluate(`(async () => {
+      const { mrkdwn } = await import('/playground/blocks.js');
+      const node = mrkdwn(
+        ':white_check_mark: _Taken_ at 14:04 — \`a &lt;b&gt;\` &amp; <https://acme.example/x|the docs> <javascript:alert(1)|click>',
+        { userName: (id) => id, channelName: (id) => id },
+      );
+      return {
+        text: node.textContent,
+        links: [...node.querySelectorAll('a')].map((a) => a.getAttribute('href')),
+        italic: node.querySelector('em')?.textContent,
+        code: node.querySelector('code')?.textContent,
+      };
+    })()`)) as { text: string; links: string[]; italic?: string; code?: string };
+    expect(rendered.text).toBe('✅ Taken at 14:04 — a <b> & the docs <javascript:alert(1)|click>');
+    expect(rendered.links).toEqual(['https://acme.example/x']);
+    expect(rendered.italic).toBe('Taken');
+    expect(rendered.code).toBe('a <b>');
+  });
+
   it('forwards any message to support with the shortcut', async () => {
     await say('Does anyone know how to turn on two-factor authentication?');
     const message = page.locator('#messages .message', { hasText: 'Does anyone know how to turn on' });
