@@ -139,7 +139,7 @@ export async function startDeskhand(
     logger,
   });
 
-  const http = new HttpServer(logger);
+  const http = new HttpServer(logger, { maxBodyBytes: config.maxBodyBytes });
   http.addRoutes(...healthRoutes(database, metrics, readiness));
   const playground = config.slack.kind === 'playground' ? createPlayground(logger) : undefined;
   if (playground) http.addRoutes(...playground.routes);
