@@ -169,12 +169,13 @@ export async function startDeskhand(
     alerts,
     tickets,
     threads: new DrizzleThreadQuestions(database.db),
-    digest: (since) => buildDigest(database, { since, includePrivateText: true }),
+    digest: (since) => buildDigest(database, { since, includePrivateText: false }),
     work,
     logger,
     settings: {
       ticketsEnabled: registry.ticketDesk() !== undefined,
       supportAdmins: config.supportAdmins,
+      everyoneIsAdminWithoutList: config.slack.kind === 'playground',
       alertChannel: config.alertChannel,
     },
   };
