@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
@@ -6,6 +7,7 @@ import type { Registry } from 'prom-client';
 import type { AppConfig } from './config/env.js';
 import { loadMcpServices, type McpServiceConfig } from './config/mcp-services.js';
 import { type Database, openDatabase } from './db/client.js';
+import { migrateAtStart } from './db/migrate-at-start.js';
 import { DrizzleAlertStore } from './db/repositories/alert-store.js';
 import { BufferedSupportStore } from './db/repositories/buffered-support-store.js';
 import { DrizzleDeliveryLedger } from './db/repositories/delivery-ledger.js';
@@ -13,6 +15,7 @@ import { DrizzleSupportStore } from './db/repositories/support-store.js';
 import { DrizzleThreadQuestions } from './db/repositories/thread-questions.js';
 import { DrizzleTicketStore } from './db/repositories/ticket-store.js';
 import { ToolCallLog } from './db/repositories/tool-call-log.js';
+import { WriteSpool } from './db/spool.js';
 import { WriteBuffer } from './db/write-buffer.js';
 import { buildDigest, type DigestScheduler, startDigestScheduler } from './digest/index.js';
 import { healthRoutes, type ReadinessState } from './http/health.js';
@@ -109,8 +112,10 @@ export async function startDeskhand(
   const database =
     options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }));
   const ownsDatabase = !options.database;
-  await database.migrate();
-  logger.info({ database: database.description }, 'database ready');
+  // Questions keep being answered through a database outage; their rows are spooled to disk and
+  // written once it is back, even after a crash in between.
+  const writeBuffer = new WriteBuffer({ logger, spool: new WriteSpool(spoolDir(config, database), logger) });
+  const migrations = await migrateAtStart(database, { logger, writeBuffer, readiness });
 
   const toolCallLog = new ToolCallLog(database.db, logger);
   const registry = new McpRegistry({
@@ -121,8 +126,6 @@ export async function startDeskhand(
   });
   await registry.connectAll();
 
-  // Questions keep being answered through a brief database outage; their rows are written once it is back.
-  const writeBuffer = new WriteBuffer({ logger });
   const support = new SupportService({
     sources: registry.knowledgeSources(),
     store: new BufferedSupportStore(new DrizzleSupportStore(database.db), writeBuffer),
@@ -139,7 +142,7 @@ export async function startDeskhand(
     logger,
   });
 
-  const http = new HttpServer(logger);
+  const http = new HttpServer(logger, { maxBodyBytes: config.maxBodyBytes });
   http.addRoutes(...healthRoutes(database, metrics, readiness));
   const playground = config.slack.kind === 'playground' ? createPlayground(logger) : undefined;
   if (playground) http.addRoutes(...playground.routes);
@@ -150,7 +153,7 @@ export async function startDeskhand(
   let slack: SlackApp | undefined;
   const alerts = config.alertChannel
     ? new AlertService({
-        store: new DrizzleAlertStore(database.db),
+        store: new DrizzleAlertStore(database.db, writeBuffer),
         notifier: new SlackAlertNotifier({
           client: () => slack?.app.client,
           oncallUsergroup: config.oncallUsergroup,
@@ -162,6 +165,8 @@ export async function startDeskhand(
       })
     : undefined;
   const escalations = alerts && new EscalationWorker({ alerts, logger });
+  // Every kind of buffered write has its applier now: take over what a stopped deskhand spooled.
+  await writeBuffer.replay();
 
   const deps: SlackDeps = {
     support,
@@ -169,12 +174,13 @@ export async function startDeskhand(
     alerts,
     tickets,
     threads: new DrizzleThreadQuestions(database.db),
-    digest: (since) => buildDigest(database, { since, includePrivateText: true }),
+    digest: (since) => buildDigest(database, { since, includePrivateText: false }),
     work,
     logger,
     settings: {
       ticketsEnabled: registry.ticketDesk() !== undefined,
       supportAdmins: config.supportAdmins,
+      everyoneIsAdminWithoutList: config.slack.kind === 'playground',
       alertChannel: config.alertChannel,
     },
   };
@@ -247,9 +253,12 @@ export async function startDeskhand(
       await slack?.stop();
       await registry.close();
       await toolCallLog.close();
+      migrations.stop();
       if (!(await writeBuffer.flush(2_000)))
-        logger.error(`${writeBuffer.pending} writes could not reach the database before exit`);
-      writeBuffer.close();
+        logger.error(
+          `${writeBuffer.pending} writes could not reach the database before exit; they stay in the spool for the next start`,
+        );
+      await writeBuffer.close();
       if (ownsDatabase) await database.close();
       logger.info('stopped');
     })();
@@ -274,6 +283,15 @@ export async function startDeskhand(
     work,
     stop,
   };
+}
+
+/**
+ * Where this database's spooled writes live: one folder per database, so writes kept for one
+ * are never replayed into another that shares the data folder.
+ */
+function spoolDir(config: AppConfig, database: Database): string {
+  const id = createHash('sha256').update(database.description).digest('hex').slice(0, 16);
+  return resolve(config.dataDir, 'spool', id);
 }
 
 function logStartup(logger: Logger, config: AppConfig, url: string, services: McpServiceConfig[]): void {

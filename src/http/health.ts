@@ -4,6 +4,8 @@ import { type Route, sendJson } from './server.js';
 
 export interface ReadinessState {
   shuttingDown: boolean;
+  /** Why the migrations are not applied yet (the database was unreachable at start); undefined once they are. */
+  migrations?: string;
 }
 
 /** `/healthz` (the process answers), `/readyz` (database reachable and migrated), `/metrics` (Prometheus). */
@@ -16,6 +18,7 @@ export function healthRoutes(database: Database, metrics: Registry, state: Readi
       handler: async (_req, res) => {
         const failing: Record<string, string> = {};
         if (state.shuttingDown) failing.process = 'shutting down';
+        if (state.migrations) failing.migrations = state.migrations;
         try {
           await withTimeout(database.ping(), 2_000);
         } catch (error) {

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { TicketDeskUpdate, TicketNotifier, TicketService } from '../support/tickets/index.js';
+import { readBody, refuseTooLarge } from './body.js';
 import { type Route, sendJson } from './server.js';
 
 export const HELPSCOUT_WEBHOOK_PATH = '/webhooks/helpscout';
@@ -59,12 +60,9 @@ export function helpscoutWebhookRoute(options: HelpscoutWebhookOptions): Route {
         });
         return;
       }
-      const raw = await readRawBody(req, options.maxBodyBytes);
+      const raw = await readBody(req, options.maxBodyBytes);
       if (raw === 'too_large') {
-        sendJson(res, 413, {
-          error: 'payload_too_large',
-          message: `bodies over ${options.maxBodyBytes} bytes are refused`,
-        });
+        refuseTooLarge(res, options.maxBodyBytes);
         return;
       }
       if (!hasValidSignature(raw, header(req, 'x-helpscout-signature'), options.secret)) {
@@ -180,29 +178,4 @@ function parseDate(text: string | undefined): Date | undefined {
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-/** The body as sent (the signature covers these exact bytes); a body over the limit is drained and dropped. */
-function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too_large'> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = Number.isFinite(declared) && declared > limit;
-    if (tooLarge) resolve('too_large');
-    req.on('data', (chunk: Buffer) => {
-      if (tooLarge) return;
-      size += chunk.length;
-      if (size > limit) {
-        tooLarge = true;
-        resolve('too_large');
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!tooLarge) resolve(Buffer.concat(chunks));
-    });
-    req.on('error', reject);
-  });
 }

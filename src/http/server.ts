@@ -7,6 +7,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { readBody, refuseTooLarge } from './body.js';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -36,7 +37,11 @@ export class HttpServer {
   private routes: Route[] = [];
   private fallback: RequestListener | undefined;
 
-  constructor(private readonly logger: Logger) {
+  /** `maxBodyBytes` bounds what Slack's endpoint reads before refusing with 413. */
+  constructor(
+    private readonly logger: Logger,
+    private readonly options: { maxBodyBytes: number } = { maxBodyBytes: 1024 * 1024 },
+  ) {
     this.server = createServer((req, res) => this.dispatch(req, res));
     // Keep-alive sockets would hold a shutdown open for their idle timeout.
     this.server.keepAliveTimeout = 5_000;
@@ -89,15 +94,30 @@ export class HttpServer {
     }
     // Only Slack's endpoint goes to Bolt: its listener throws (outside any promise) for paths it
     // does not know, which would take the process down.
-    if (this.fallback && path === '/slack/events') {
-      try {
-        this.fallback(req, res);
-      } catch (error) {
+    const fallback = this.fallback;
+    if (fallback && path === '/slack/events') {
+      this.passToSlack(fallback, req, res).catch((error: unknown) => {
         this.logger.error({ err: error, path }, 'Slack request failed');
         if (!res.headersSent) sendJson(res, 500, { error: 'internal_error' });
-      }
+      });
       return;
     }
     sendJson(res, 404, { error: 'not_found', message: `No route for ${req.method} ${path}` });
+  }
+
+  /**
+   * Reads Slack's body here, within the limit, and hands it to Bolt already read (Bolt takes a
+   * `rawBody` it finds on the request). Bolt's own refusal leaves the rest of a large body on the
+   * socket, so the next request on a kept-alive connection would be read from the middle of it.
+   */
+  private async passToSlack(listener: RequestListener, req: IncomingMessage, res: ServerResponse) {
+    if (req.method !== 'POST') return listener(req, res);
+    const body = await readBody(req, this.options.maxBodyBytes);
+    if (body === 'too_large') {
+      this.logger.warn({ limit: this.options.maxBodyBytes }, 'refused a Slack request body over the limit');
+      return refuseTooLarge(res, this.options.maxBodyBytes);
+    }
+    Object.assign(req, { rawBody: body });
+    return listener(req, res);
   }
 }

@@ -1,6 +1,12 @@
 import type { WebClient } from '@slack/web-api';
 import type { AlertDetails, AlertNotifier } from '../support/alerts/index.js';
-import { type AlertView, alertCard, escalationText, noticeCard } from './blocks/index.js';
+import {
+  type AlertView,
+  alertCard,
+  escalationText,
+  noticeCard,
+  UNRECORDED_ALERT_PREFIX,
+} from './blocks/index.js';
 
 export interface SlackAlertNotifierOptions {
   /** The Web API client; undefined while Slack is not connected (alerts are then stored, not shown). */
@@ -80,7 +86,7 @@ export class SlackAlertNotifier implements AlertNotifier {
 function alertView(details: AlertDetails): AlertView {
   const { alert, question, ticket } = details;
   return {
-    id: alert.id,
+    id: alert.unrecorded ? `${UNRECORDED_ALERT_PREFIX}${alert.questionId}` : alert.id,
     question,
     ticket: ticket && { number: ticket.number, url: ticket.url, status: ticket.status },
     takenBy: alert.takenBy,

@@ -21,20 +21,40 @@ export interface SlackDeps {
   tickets?: TicketService;
   /** For follow-ups in a mention's thread; without it every mention is a new question. */
   threads?: ThreadQuestions;
-  /** The digest of a period (`7d`) for `/support digest`; private text included, since only the asker sees it. */
+  /**
+   * The digest of a period (`7d`) for `/support digest`. Never with text asked privately: an
+   * admin may run it anywhere, and a question from someone else's DM or private channel is not
+   * theirs to read. Such questions are counted as "asked privately"; only the operator's CLI shows them.
+   */
   digest?: (since: string) => Promise<Digest>;
   work: WorkTracker;
   logger: Logger;
   settings: {
     /** Whether a ticket desk is configured; without one, tickets are stored locally. */
     ticketsEnabled: boolean;
-    /** Slack user ids allowed admin commands; empty means everyone. */
+    /** Slack user ids allowed admin commands (SUPPORT_ADMINS). */
     supportAdmins: readonly string[];
+    /**
+     * With no SUPPORT_ADMINS: true in the playground (one person tries everything), false in a real
+     * workspace, where admin commands are then refused until SUPPORT_ADMINS names someone.
+     */
+    everyoneIsAdminWithoutList: boolean;
     alertChannel?: string;
   };
 }
 
-/** Whether a user may run admin commands (`/support digest`). */
+/** Whether a user may run admin commands (`/support digest`, `/support settings`). */
 export function isAdmin(deps: SlackDeps, userId: string): boolean {
-  return deps.settings.supportAdmins.length === 0 || deps.settings.supportAdmins.includes(userId);
+  const { supportAdmins, everyoneIsAdminWithoutList } = deps.settings;
+  return supportAdmins.length === 0 ? everyoneIsAdminWithoutList : supportAdmins.includes(userId);
+}
+
+/** Why an admin command was refused, saying what to do about it (mrkdwn, nothing user-supplied). */
+export function adminRefusal(deps: SlackDeps, what: string): string {
+  if (deps.settings.supportAdmins.length === 0)
+    return (
+      `Sorry — ${what} is for support admins, and none are set up yet. Whoever runs deskhand can name them ` +
+      'with `SUPPORT_ADMINS` (comma-separated Slack user ids, e.g. `SUPPORT_ADMINS=U012AB3CD,U045EF6GH`) and restart it.'
+    );
+  return `Sorry — ${what} is for the support admins. Ask one of them to share it with you.`;
 }

@@ -83,7 +83,7 @@ describe('writes while Postgres is away', () => {
     const total = await database.rows<{ n: number }>(sql`select count(*)::int as n from questions`);
     expect(total[0]?.n).toBe(1);
 
-    buffer.close();
+    await buffer.close();
     await flaky.close();
   });
 });
@@ -114,17 +114,17 @@ describe('telling a connection error from a bad write', () => {
     const buffer = new WriteBuffer({ logger, maxPending: 2, initialRetryMs: 10, maxRetryMs: 20 });
     let up = false;
     const written: string[] = [];
-    const write = (name: string) => async () => {
+    buffer.register('name', async (data) => {
       if (!up) throw Object.assign(new Error('down'), { code: 'ECONNREFUSED' });
-      written.push(name);
-    };
-    await buffer.write('a', write('a'));
-    await buffer.write('b', write('b'));
-    await buffer.write('c', write('c'));
+      written.push(data as string);
+    });
+    await buffer.write('name', 'a');
+    await buffer.write('name', 'b');
+    await buffer.write('name', 'c');
     expect(buffer.dropped).toBe(1);
     up = true;
     expect(await buffer.flush(2000)).toBe(true);
     expect(written).toEqual(['b', 'c']);
-    buffer.close();
+    await buffer.close();
   });
 });

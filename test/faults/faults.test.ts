@@ -21,6 +21,7 @@ import { childPids, type DeskhandProcess, spawnDeskhand, waitFor } from './proce
 import type { FaultRow } from './render-reliability.js';
 
 const ASKER = 'U0ASKER';
+const ALERTS_CHANNEL = 'C0SUPPORT';
 const BIN = fileURLToPath(new URL('../../bin/deskhand.js', import.meta.url));
 const SECRETS = {
   NOTION_TOKEN: 'secret_notion_Zq81xPTk',
@@ -101,19 +102,25 @@ describe.skipIf(!canRun)('faults injected into running processes (needs TEST_DAT
     return url.toString();
   }
 
-  async function start(extraEnv: Record<string, string> = {}): Promise<DeskhandProcess> {
-    const deskhand = await spawnDeskhand({
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_SIGNING_SECRET: slack.signingSecret,
-      SLACK_API_URL: slack.apiUrl,
-      DATABASE_URL: databaseUrlViaProxy(),
-      MCP_CONFIG: servicesFile,
-      LOOKUP_DEADLINE_MS: '2500',
-      QUESTIONS_PER_MINUTE: '1000',
-      SHUTDOWN_GRACE_MS: '8000',
-      ...SECRETS,
-      ...extraEnv,
-    });
+  async function start(
+    extraEnv: Record<string, string> = {},
+    options: { until?: 'readyz' | 'healthz' } = {},
+  ): Promise<DeskhandProcess> {
+    const deskhand = await spawnDeskhand(
+      {
+        SLACK_BOT_TOKEN: slack.botToken,
+        SLACK_SIGNING_SECRET: slack.signingSecret,
+        SLACK_API_URL: slack.apiUrl,
+        DATABASE_URL: databaseUrlViaProxy(),
+        MCP_CONFIG: servicesFile,
+        LOOKUP_DEADLINE_MS: '2500',
+        QUESTIONS_PER_MINUTE: '1000',
+        SHUTDOWN_GRACE_MS: '8000',
+        ...SECRETS,
+        ...extraEnv,
+      },
+      options,
+    );
     running.push(deskhand);
     return deskhand;
   }
@@ -370,6 +377,65 @@ describe.skipIf(!canRun)('faults injected into running processes (needs TEST_DAT
     expect(row.storedRows).toBe(3);
     expect(row.lost).toBe(0);
   });
+
+  it('Postgres down, then deskhand killed: what was acknowledged is spooled, replayed after the restart, stored once', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'deskhand-spool-fault-'));
+    const env = { DESKHAND_DATA_DIR: dataDir, ALERT_CHANNEL: ALERTS_CHANNEL };
+    const first = await start(env);
+    const tag = '[crash-spool]';
+    await proxy.cut();
+    await waitFor('readyz to report the database', async () =>
+      (await fetch(`${first.url}/readyz`)).status === 503 ? true : undefined,
+    );
+    const acks: number[] = [];
+    for (let i = 0; i < 4; i++) acks.push((await send(first, `export my data ${tag} ${i}`)).status);
+    acks.push((await send(first, `--urgent checkout is failing for every customer ${tag} 4`)).status);
+    for (let i = 0; i < 5; i++) await cardFor(`${tag} ${i}`, 60_000);
+    // The urgent case reaches the support channel while Postgres is still away.
+    const alert = await slack.waitForMessage(
+      (message) => message.channel === ALERTS_CHANNEL && cardText(message).includes(`${tag} 4`),
+      30_000,
+    );
+    expect(cardText(alert)).toMatch(/alert_take/);
+    expect(await storedCount(tag)).toBe(0);
+
+    await first.stop('SIGKILL');
+    const second = await start(env, { until: 'healthz' });
+    expect((await fetch(`${second.url}/readyz`)).status).toBe(503);
+    await proxy.restore();
+    await waitFor('readyz 200 after the restart', async () =>
+      (await fetch(`${second.url}/readyz`)).status === 200 ? true : undefined,
+    );
+    const row = await account(
+      {
+        fault: 'Postgres down, then deskhand killed',
+        injected:
+          'the proxy refuses Postgres connections, questions are answered, SIGKILL, a new deskhand starts while Postgres is still away, then Postgres comes back',
+        userSees: 'the cards as usual and the urgent alert in the support channel during the outage',
+        stored: 'every acknowledged question, answer and alert once, replayed from the disk spool',
+        sent: acks.length,
+      },
+      tag,
+      acks,
+    );
+    expect(row.storedRows).toBe(5);
+    expect(row.lost).toBe(0);
+    // Answers and the alert come after the questions in the spool: wait for the replay to finish.
+    const answered = await waitFor('the replayed answers', async () => {
+      const [counted] = await database.rows<{ n: number }>(
+        sql`select count(*)::int as n from questions where text like ${`%${tag}%`} and status = 'answered'`,
+      );
+      return counted?.n === 5 ? counted.n : undefined;
+    });
+    expect(answered).toBe(5);
+    const alerts = await waitFor('the replayed alert', async () => {
+      const found = await database.rows<{ n: number; ts: string | null }>(
+        sql`select count(*)::int as n, max(a.message_ts) as ts from alerts a join questions q on q.id = a.question_id where q.text like ${`%${tag}%`}`,
+      );
+      return found[0]?.n ? found[0] : undefined;
+    });
+    expect(alerts).toEqual({ n: 1, ts: alert.ts });
+  }, 180_000);
 
   it('SIGTERM during an answer: the answer in flight is finished, then the process exits 0', async () => {
     const deskhand = await start();

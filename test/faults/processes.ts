@@ -25,8 +25,15 @@ export async function freePort(): Promise<number> {
   return typeof address === 'object' && address ? address.port : 0;
 }
 
-/** Starts `deskhand start` as a real process and waits until /readyz answers 200. */
-export async function spawnDeskhand(env: Record<string, string>): Promise<DeskhandProcess> {
+/**
+ * Starts `deskhand start` as a real process and waits until /readyz answers 200 (or, with
+ * `until: 'healthz'`, until it answers at all: a deskhand started while its database is away).
+ */
+export async function spawnDeskhand(
+  env: Record<string, string>,
+  options: { until?: 'readyz' | 'healthz' } = {},
+): Promise<DeskhandProcess> {
+  const probe = options.until === 'healthz' ? '/healthz' : '/readyz';
   const port = await freePort();
   const child = spawn(process.execPath, [BIN, 'start'], {
     env: {
@@ -48,7 +55,7 @@ export async function spawnDeskhand(env: Record<string, string>): Promise<Deskha
   for (;;) {
     if (child.exitCode !== null)
       throw new Error(`deskhand exited before it was ready:\n${logs.slice(-20).join('\n')}`);
-    const ready = await fetch(`${url}/readyz`).then(
+    const ready = await fetch(`${url}${probe}`).then(
       (res) => res.status === 200,
       () => false,
     );

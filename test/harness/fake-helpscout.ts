@@ -69,6 +69,8 @@ export class FakeHelpScout extends FakeApi {
     createdAt: new Date(Date.UTC(2026, 9, 1 + i)).toISOString(),
   }));
   tokenLifetimeSeconds = 7200;
+  /** Answers a `tag` search with every conversation, as a proxy or an API change that drops the filter would. */
+  ignoreTagFilter = false;
   tokensIssued = 0;
   private readonly validTokens = new Set<string>();
 
@@ -139,7 +141,7 @@ export class FakeHelpScout extends FakeApi {
       .split(/\W+/)
       .filter((word) => word.length > 2);
     const matches = this.conversations.filter((conversation) =>
-      tag
+      tag && !this.ignoreTagFilter
         ? conversation.tags.includes(tag)
         : words.length === 0 ||
           words.some((word) =>

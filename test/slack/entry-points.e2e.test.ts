@@ -96,7 +96,12 @@ class Workspace {
       tickets: new TicketService({ store: new DrizzleTicketStore(db), logger }),
       alerts: this.alertService(support),
       threads: new DrizzleThreadQuestions(db),
-      settings: { ticketsEnabled: false, supportAdmins: [], alertChannel: SUPPORT_ALERTS_CHANNEL_ID },
+      settings: {
+        ticketsEnabled: false,
+        supportAdmins: [],
+        everyoneIsAdminWithoutList: true,
+        alertChannel: SUPPORT_ALERTS_CHANNEL_ID,
+      },
     };
     this.app = createSlackApp({
       connection: { kind: 'http', botToken: this.slack.botToken, signingSecret: this.slack.signingSecret },

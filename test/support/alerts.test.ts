@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DrizzleAlertStore } from '../../src/db/repositories/alert-store.js';
 import { DrizzleSupportStore } from '../../src/db/repositories/support-store.js';
 import { alerts } from '../../src/db/schema/index.js';
+import { WriteBuffer } from '../../src/db/write-buffer.js';
 import { createLogger } from '../../src/observability/logger.js';
 import {
   type AlertDetails,
@@ -168,5 +169,49 @@ describe('urgent-case alerts', () => {
     expect(await service.escalateDue()).toBe(0);
     expect(await service.escalateDue()).toBe(1);
     expect(notifier.escalated.map((details) => details.alert.id)).toEqual([alert?.id]);
+  });
+
+  it('an urgent question asked while the alerts table is away is still posted, then stored once and taken by its question', async () => {
+    const notifier = new RecordingNotifier();
+    const down = () =>
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    let reachable = false;
+    const buffer = new WriteBuffer({ logger, initialRetryMs: 10, maxRetryMs: 20 });
+    const stored = new DrizzleAlertStore(database.db, buffer);
+    // The same store, unreachable until `reachable`: every read and write fails as a cut connection would.
+    const flaky = new Proxy(stored, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function' || property === 'recordLater') return value;
+        return (...args: unknown[]) => (reachable ? value.apply(target, args) : Promise.reject(down()));
+      },
+    });
+    buffer.register('alert', async (data) => {
+      if (!reachable) throw down();
+      const alert = data as Parameters<DrizzleAlertStore['insertIfAbsent']>[0];
+      await stored.insertIfAbsent({ ...alert, createdAt: new Date(alert.createdAt) });
+    });
+    const service = new AlertService({
+      store: flaky,
+      notifier,
+      questions: support,
+      logger,
+      channelId: 'C0SUPPORT',
+      escalateAfterMs: 15 * MINUTE,
+      clock,
+    });
+    const answer = await ask('Checkout is down for everyone, urgent');
+    const alert = await service.raise(answer);
+    expect(alert).toMatchObject({ id: 0, unrecorded: true, questionId: answer.question.id });
+    expect(notifier.posted).toHaveLength(1);
+
+    reachable = true;
+    expect(await buffer.flush(2_000)).toBe(true);
+    const rows = await database.db.select().from(alerts).where(eq(alerts.questionId, answer.question.id));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.messageTs).toBe(alert?.messageTs);
+    const outcome = await service.takeByQuestion(answer.question.id, 'U0AGENT2');
+    expect(outcome).toMatchObject({ kind: 'taken', details: { alert: { takenBy: 'U0AGENT2' } } });
+    await buffer.close();
   });
 });

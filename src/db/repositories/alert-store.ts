@@ -3,12 +3,26 @@ import type { Alert, AlertStore, AlertTicket, NewAlert } from '../../support/ale
 import type { Urgency } from '../../support/types.js';
 import type { Db } from '../client.js';
 import { alerts, tickets } from '../schema/index.js';
+import type { WriteBuffer } from '../write-buffer.js';
 
 type AlertRow = typeof alerts.$inferSelect;
 
 /** Alerts in Postgres. Taking and escalating are conditional updates, so concurrent clicks and replicas agree. */
 export class DrizzleAlertStore implements AlertStore {
-  constructor(private readonly db: Db) {}
+  /** With a write buffer: keeps an alert posted during a database outage, spooled until it can be stored. */
+  readonly recordLater?: (alert: NewAlert & { messageTs?: string }) => Promise<void>;
+
+  constructor(
+    private readonly db: Db,
+    buffer?: WriteBuffer,
+  ) {
+    if (!buffer) return;
+    buffer.register('alert', (data) => {
+      const alert = data as NewAlert & { messageTs?: string };
+      return this.insertIfAbsent({ ...alert, createdAt: new Date(alert.createdAt) });
+    });
+    this.recordLater = (alert) => buffer.write('alert', alert);
+  }
 
   async insert(alert: NewAlert): Promise<Alert> {
     const [row] = await this.db
@@ -23,6 +37,22 @@ export class DrizzleAlertStore implements AlertStore {
       })
       .returning();
     return toAlert(row as AlertRow);
+  }
+
+  /** Stores an alert posted while the database was away, unless its question has one already (a replay). */
+  async insertIfAbsent(alert: NewAlert & { messageTs?: string }): Promise<void> {
+    await this.db
+      .insert(alerts)
+      .values({
+        questionId: alert.questionId,
+        ticketId: alert.ticketId,
+        channelId: alert.channelId,
+        urgency: alert.urgency,
+        category: alert.category,
+        createdAt: alert.createdAt,
+        messageTs: alert.messageTs,
+      })
+      .onConflictDoNothing({ target: alerts.questionId });
   }
 
   async findById(id: number): Promise<Alert | undefined> {

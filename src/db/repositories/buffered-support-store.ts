@@ -2,26 +2,40 @@ import type { SupportStore } from '../../support/ports.js';
 import type { Answer, FeedbackKind, Question } from '../../support/types.js';
 import type { WriteBuffer } from '../write-buffer.js';
 
+type CardLocation = { channelId?: string; ts?: string; responseUrl?: string };
+
 /**
  * A SupportStore that keeps answering while the database is briefly away: writes go through the
- * write buffer (stored later, in order, once), reads fail as usual.
+ * write buffer (spooled, stored later, in order, once), reads fail as usual.
  */
 export class BufferedSupportStore implements SupportStore {
   constructor(
     private readonly inner: SupportStore,
     private readonly buffer: WriteBuffer,
-  ) {}
+  ) {
+    // Spooled writes come back as JSON: dates are strings again until revived here.
+    buffer.register('question', (data) => inner.saveQuestion(reviveQuestion(data as Question)));
+    buffer.register('answer', (data) => {
+      const answer = data as Answer;
+      return inner.saveAnswer({ ...answer, question: reviveQuestion(answer.question) });
+    });
+    buffer.register('failure', (data) => inner.markFailed((data as { questionId: string }).questionId));
+    buffer.register('card', (data) => {
+      const { questionId, location } = data as { questionId: string; location: CardLocation };
+      return inner.saveCardLocation(questionId, location);
+    });
+  }
 
   saveQuestion(question: Question): Promise<void> {
-    return this.buffer.write(`question ${question.id}`, () => this.inner.saveQuestion(question));
+    return this.buffer.write('question', question);
   }
 
   saveAnswer(answer: Answer): Promise<void> {
-    return this.buffer.write(`answer ${answer.question.id}`, () => this.inner.saveAnswer(answer));
+    return this.buffer.write('answer', answer);
   }
 
   markFailed(questionId: string): Promise<void> {
-    return this.buffer.write(`failure ${questionId}`, () => this.inner.markFailed(questionId));
+    return this.buffer.write('failure', { questionId });
   }
 
   findQuestion(questionId: string): Promise<Question | undefined> {
@@ -36,14 +50,15 @@ export class BufferedSupportStore implements SupportStore {
     return this.inner.saveFeedback(questionId, userId, kind);
   }
 
-  saveCardLocation(
-    questionId: string,
-    location: { channelId?: string; ts?: string; responseUrl?: string },
-  ): Promise<void> {
-    return this.buffer.write(`card ${questionId}`, () => this.inner.saveCardLocation(questionId, location));
+  saveCardLocation(questionId: string, location: CardLocation): Promise<void> {
+    return this.buffer.write('card', { questionId, location });
   }
 
   countRecentQuestions(askerId: string, since: Date): Promise<{ count: number; oldest?: Date }> {
     return this.inner.countRecentQuestions(askerId, since);
   }
+}
+
+function reviveQuestion(question: Question): Question {
+  return { ...question, createdAt: new Date(question.createdAt) };
 }

@@ -8,6 +8,7 @@ export interface HelpscoutConversation {
   status?: string;
   type?: string;
   tags?: Array<{ tag?: string } | string>;
+  mailboxId?: number;
   createdAt?: string;
   primaryCustomer?: { email?: string };
 }
@@ -19,6 +20,8 @@ export interface HelpscoutOptions {
   apiUrl: string;
   timeoutMs?: number;
 }
+
+const TAG_SEARCH_MAX_PAGES = 5;
 
 /** The slice of HelpScout's Mailbox API 2.0 deskhand uses, with the OAuth2 client-credentials token it needs. */
 export class HelpscoutClient {
@@ -48,14 +51,34 @@ export class HelpscoutClient {
     return found.slice(0, limit);
   }
 
+  /**
+   * The conversation of this mailbox that carries `tag`, if any. Each result is checked: a search
+   * that ignored the filter (a proxy, an API change) must not pass an unrelated customer's
+   * conversation off as the one an earlier attempt filed.
+   */
   async findByTag(tag: string): Promise<HelpscoutConversation | undefined> {
     this.assertConfigured();
-    const params = new URLSearchParams({ tag, mailbox: this.mailboxId(), status: 'all' });
-    const { body } = await this.request<{ _embedded?: { conversations?: HelpscoutConversation[] } }>(
-      `/v2/conversations?${params}`,
-      { method: 'GET' },
-    );
-    return body?._embedded?.conversations?.[0];
+    // A few pages at most: a search that honours the filter answers with one page of one result.
+    for (let page = 1; page <= TAG_SEARCH_MAX_PAGES; page++) {
+      const params = new URLSearchParams({
+        tag,
+        mailbox: this.mailboxId(),
+        status: 'all',
+        page: String(page),
+      });
+      const { body } = await this.request<{
+        _embedded?: { conversations?: HelpscoutConversation[] };
+        page?: { totalPages?: number };
+      }>(`/v2/conversations?${params}`, { method: 'GET' });
+      const conversations = body?._embedded?.conversations ?? [];
+      const tagged = conversations.find(
+        (conversation) =>
+          String(conversation.mailboxId) === this.mailboxId() && conversationTags(conversation).includes(tag),
+      );
+      if (tagged) return tagged;
+      if (page >= (body?.page?.totalPages ?? 1) || conversations.length === 0) return undefined;
+    }
+    return undefined;
   }
 
   /** Creates a conversation; HelpScout answers 201 with the new id in `Resource-ID`. */
@@ -211,4 +234,9 @@ export function describeHelpscoutError(status: number, body: unknown): string {
 
 export function conversationUrl(conversation: { id: number; number: number }): string {
   return `https://secure.helpscout.net/conversation/${conversation.id}/${conversation.number}`;
+}
+
+/** A conversation's tags as plain names (HelpScout sends `{ id, tag }` objects; older payloads plain strings). */
+export function conversationTags(conversation: HelpscoutConversation): string[] {
+  return (conversation.tags ?? []).map((tag) => (typeof tag === 'string' ? tag : (tag.tag ?? '')));
 }

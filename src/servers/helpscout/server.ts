@@ -2,7 +2,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { errorResult, jsonResult, resultForError } from '../shared/rest.js';
-import { conversationUrl, type HelpscoutClient } from './helpscout-client.js';
+import { conversationTags, conversationUrl, type HelpscoutClient } from './helpscout-client.js';
 
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 const TYPES = ['email', 'chat', 'phone'] as const;
@@ -117,7 +117,7 @@ export function createHelpscoutServer(helpscout: HelpscoutClient): McpServer {
           status: conversation.status ?? 'unknown',
           url: conversationUrl(conversation),
           preview: conversation.preview ?? '',
-          tags: (conversation.tags ?? []).map((tag) => (typeof tag === 'string' ? tag : (tag.tag ?? ''))),
+          tags: conversationTags(conversation),
           createdAt: conversation.createdAt ?? '',
         });
       } catch (error) {

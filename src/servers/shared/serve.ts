@@ -5,6 +5,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { readBody, refuseTooLarge } from '../../http/body.js';
 import type { Logger } from '../../observability/logger.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyMcpSignature } from './signing.js';
 
@@ -132,8 +133,7 @@ async function serveHttp(createServer: () => McpServer, options: ServeOptions): 
 
     const body = await readBody(req, MAX_BODY_BYTES);
     if (body === 'too_large') {
-      res.setHeader('Connection', 'close');
-      return sendJson(res, 413, {
+      return refuseTooLarge(res, MAX_BODY_BYTES, {
         error: 'payload_too_large',
         message: `Request body is larger than ${MAX_BODY_BYTES} bytes.`,
       });
@@ -253,35 +253,6 @@ function hasBearerToken(req: IncomingMessage, expected: string): boolean {
   const given = createHash('sha256').update(match[1].trim()).digest();
   const wanted = createHash('sha256').update(expected).digest();
   return timingSafeEqual(given, wanted);
-}
-
-/** Reads the whole body, or says it is too large as soon as it passes `limit` (the rest is discarded unread). */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too_large'> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    req.resume();
-    return Promise.resolve('too_large');
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) {
-        chunks.push(chunk);
-        return;
-      }
-      // Keep draining without storing, so the client can still read the 413.
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.resume();
-      resolve('too_large');
-    };
-    const onEnd = () => resolve(Buffer.concat(chunks));
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.once('error', reject);
-  });
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {

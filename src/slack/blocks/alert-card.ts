@@ -5,6 +5,11 @@ import type { CardMessage, KnownBlock } from './types.js';
 
 /** Action id of the alert's "Take it" button (DESIGN.md §7). */
 export const ALERT_TAKE_ACTION = 'alert_take';
+/**
+ * The "Take it" value of an alert posted before it could be stored (a database outage): its
+ * question's id, since the alert has no id yet.
+ */
+export const UNRECORDED_ALERT_PREFIX = 'q:';
 
 /** What the alert card shows of an `alerts` row. */
 export interface AlertView {

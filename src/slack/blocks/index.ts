@@ -1,4 +1,10 @@
-export { ALERT_TAKE_ACTION, type AlertView, alertCard, escalationText } from './alert-card.js';
+export {
+  ALERT_TAKE_ACTION,
+  type AlertView,
+  alertCard,
+  escalationText,
+  UNRECORDED_ALERT_PREFIX,
+} from './alert-card.js';
 export { ANSWER_ACTIONS, answerCard, lookupContext, questionBlock, sourceBlocks } from './answer-card.js';
 export { cardAsText, mrkdwnAsText } from './card-as-text.js';
 export { digestCard } from './digest-card.js';

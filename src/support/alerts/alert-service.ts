@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { type Clock, systemClock } from '../ports.js';
 import type { Answer } from '../types.js';
-import type { AlertNotifier, AlertStore, QuestionFinder } from './ports.js';
+import type { AlertNotifier, AlertStore, NewAlert, QuestionFinder } from './ports.js';
 import type { Alert, AlertDetails, TakeOutcome } from './types.js';
 
 /** The ticket filed for the question, as far as an alert needs it (a tickets `Ticket` fits). */
@@ -44,16 +44,55 @@ export class AlertService {
   async raise(answer: Answer, ticket?: RaisedTicket): Promise<Alert | undefined> {
     const { question } = answer;
     if (question.triage.urgency !== 'high') return undefined;
-    const existing = await this.options.store.findByQuestion(question.id);
-    if (existing) return existing;
-    const alert = await this.options.store.insert({
+    const raised: NewAlert = {
       questionId: question.id,
       ticketId: ticket?.id,
       channelId: this.options.channelId,
       urgency: question.triage.urgency,
       category: question.triage.category,
       createdAt: this.clock.now(),
-    });
+    };
+    let alert: Alert;
+    try {
+      const existing = await this.options.store.findByQuestion(question.id);
+      if (existing) return existing;
+      alert = await this.options.store.insert(raised);
+    } catch (error) {
+      if (!this.options.store.recordLater) throw error;
+      return this.raiseUnrecorded(raised, answer, ticket, error);
+    }
+    const { messageTs } = await this.post(alert, answer, ticket);
+    if (messageTs) {
+      await this.options.store.setMessageTs(alert.id, messageTs);
+      alert.messageTs = messageTs;
+    }
+    return alert;
+  }
+
+  /**
+   * The store is away (a database outage): an urgent case must not wait for it. The card is posted
+   * now, known by its question, and the alert is stored once the store is back.
+   */
+  private async raiseUnrecorded(
+    raised: NewAlert,
+    answer: Answer,
+    ticket: RaisedTicket | undefined,
+    error: unknown,
+  ): Promise<Alert> {
+    this.options.logger.warn(
+      { questionId: raised.questionId, err: (error as Error).message },
+      'could not store the alert; posting it now and storing it once the database is back',
+    );
+    const alert: Alert = { ...raised, id: 0, unrecorded: true };
+    const { messageTs } = await this.post(alert, answer, ticket);
+    alert.messageTs = messageTs;
+    await this.options.store.recordLater?.({ ...raised, messageTs });
+    return alert;
+  }
+
+  /** Posts the alert card; a card that cannot be posted is logged, and a stored alert is still escalated later. */
+  private async post(alert: Alert, answer: Answer, ticket?: RaisedTicket): Promise<{ messageTs?: string }> {
+    const { question } = answer;
     const details: AlertDetails = {
       alert,
       question,
@@ -65,19 +104,23 @@ export class AlertService {
       },
     };
     try {
-      const { messageTs } = await this.options.notifier.post(details);
-      if (messageTs) {
-        await this.options.store.setMessageTs(alert.id, messageTs);
-        alert.messageTs = messageTs;
-      }
+      const posted = await this.options.notifier.post(details);
       this.options.logger.info({ alertId: alert.id, questionId: question.id }, 'urgent question alerted');
+      return posted;
     } catch (error) {
       this.options.logger.error(
         { alertId: alert.id, questionId: question.id, err: (error as Error).message },
         'could not post the alert card; it will be escalated if no one takes it',
       );
+      return {};
     }
-    return alert;
+  }
+
+  /** "Take it" on a card posted while the alert was not stored yet: the alert is found by its question. */
+  async takeByQuestion(questionId: string, userId: string): Promise<TakeOutcome> {
+    const alert = await this.options.store.findByQuestion(questionId);
+    if (!alert) return { kind: 'not_found' };
+    return this.take(alert.id, userId);
   }
 
   /**

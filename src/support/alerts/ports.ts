@@ -20,6 +20,11 @@ export interface AlertStore {
   findTicket(ticketId: number): Promise<AlertTicket | undefined>;
   setMessageTs(id: number, messageTs: string): Promise<void>;
   /**
+   * Keeps an alert that was posted while the store could not be reached, to store it (once) when
+   * it is back; a store without it makes such an alert fail as before.
+   */
+  recordLater?(alert: NewAlert & { messageTs?: string }): Promise<void>;
+  /**
    * Records who took the alert, only if no one has: the returned alert when this call took it,
    * undefined when someone else was first (or there is no such alert). One owner, whatever the race.
    */

@@ -15,6 +15,11 @@ export interface Alert {
   takenBy?: string;
   takenAt?: Date;
   escalatedAt?: Date;
+  /**
+   * Posted while the alerts table could not be reached: not stored yet (its `id` is 0), known by
+   * its question until the database has it.
+   */
+  unrecorded?: boolean;
 }
 
 /** The ticket an alert links to, as its card shows it. */

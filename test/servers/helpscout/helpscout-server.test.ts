@@ -115,6 +115,32 @@ describe('the HelpScout MCP server', () => {
     ).toHaveLength(1);
   });
 
+  it('files a new conversation when the tag search ignores its filter, never an unrelated one', async () => {
+    helpscout.ignoreTagFilter = true;
+    try {
+      const args = {
+        customer_id: 'sam@example.com',
+        subject: 'Filter ignored',
+        message: 'Must not attach to someone else',
+        priority: 'normal',
+        type: 'email',
+        idempotency_key: 'question:filter-ignored',
+      };
+      const first = await call(stdio, 'create_conversation', args);
+      const created = first.structuredContent as { id: string };
+      const stored = helpscout.conversations.find((conversation) => String(conversation.id) === created.id);
+      expect(stored).toMatchObject({ subject: 'Filter ignored', email: 'sam@example.com' });
+      // The retry still finds the conversation its first attempt filed, by its tag.
+      const second = await call(http, 'create_conversation', args);
+      expect(second.structuredContent).toEqual(first.structuredContent);
+      expect(
+        helpscout.conversations.filter((conversation) => conversation.subject === 'Filter ignored'),
+      ).toHaveLength(1);
+    } finally {
+      helpscout.ignoreTagFilter = false;
+    }
+  });
+
   it('explains a refused conversation field by field, not retryable', async () => {
     const answer = await call(stdio, 'create_conversation', {
       customer_id: 'not-an-email',

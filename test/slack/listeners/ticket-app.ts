@@ -81,7 +81,7 @@ export async function startTicketApp(
     tickets,
     work: new WorkTracker(),
     logger,
-    settings: { ticketsEnabled: desk !== undefined, supportAdmins: [] },
+    settings: { ticketsEnabled: desk !== undefined, supportAdmins: [], everyoneIsAdminWithoutList: false },
   };
   const app: SlackApp = createSlackApp({
     connection: { kind: 'http', botToken: slack.botToken, signingSecret: slack.signingSecret },

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { noticeCard } from '../../blocks/index.js';
+import { noticeCard, UNRECORDED_ALERT_PREFIX } from '../../blocks/index.js';
 import type { SlackDeps } from '../../deps.js';
 import { isFirstDelivery } from '../middleware/first-delivery.js';
 
@@ -15,12 +15,18 @@ export function alertTakeCallback(deps: SlackDeps) {
     if (!(await isFirstDelivery(context))) return;
     const tell = (mrkdwn: string, emoji: string) =>
       respond({ response_type: 'ephemeral', replace_original: false, ...noticeCard(mrkdwn, emoji) });
-    const alertId = Number(action.value);
-    if (!deps.alerts || !Number.isSafeInteger(alertId)) {
+    const value = action.value ?? '';
+    const alertId = Number(value);
+    const questionId = value.startsWith(UNRECORDED_ALERT_PREFIX)
+      ? value.slice(UNRECORDED_ALERT_PREFIX.length)
+      : undefined;
+    if (!deps.alerts || (!questionId && !Number.isSafeInteger(alertId))) {
       await tell('This alert is no longer tracked.', ':grey_question:');
       return;
     }
-    const outcome = await deps.alerts.take(alertId, body.user.id);
+    const outcome = questionId
+      ? await deps.alerts.takeByQuestion(questionId, body.user.id)
+      : await deps.alerts.take(alertId, body.user.id);
     if (outcome.kind === 'already_taken') {
       await tell(
         outcome.takenBy === body.user.id

@@ -10,7 +10,7 @@ import {
   noticeCard,
 } from '../../blocks/index.js';
 import { channelKindOf } from '../../channel-kind.js';
-import { isAdmin, type SlackDeps } from '../../deps.js';
+import { adminRefusal, isAdmin, type SlackDeps } from '../../deps.js';
 import { isFirstDelivery } from '../middleware/first-delivery.js';
 import { parseSupportCommand } from './parse-support-command.js';
 
@@ -78,10 +78,7 @@ async function answerDigestCommand(
   if (!isAdmin(deps, userId)) {
     await ack({
       response_type: 'ephemeral',
-      ...noticeCard(
-        'Sorry — the digest is for the support admins. Ask one of them to share it with you.',
-        ':lock:',
-      ),
+      ...noticeCard(adminRefusal(deps, 'the digest'), ':lock:'),
     });
     return;
   }
