@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 export interface Route {
-  method: 'GET' | 'POST' | 'HEAD';
+  method: 'GET' | 'POST' | 'HEAD' | 'DELETE';
   /** An exact path, or a prefix ending in `/*`. */
   path: string;
   handler: RouteHandler;
