@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { buildMcpEndpoint } from './compose/mcp-endpoint.js';
 import type { AppConfig } from './config/env.js';
 import { loadMcpServices, type McpServiceConfig } from './config/mcp-services.js';
 import { type Database, openDatabase } from './db/client.js';
@@ -144,6 +145,7 @@ export async function startDeskhand(
 
   const http = new HttpServer(logger, { maxBodyBytes: config.maxBodyBytes });
   http.addRoutes(...healthRoutes(database, metrics, readiness));
+  http.addRoutes(...buildMcpEndpoint({ config, database, support, tickets, work, logger }));
   const playground = config.slack.kind === 'playground' ? createPlayground(logger) : undefined;
   if (playground) http.addRoutes(...playground.routes);
   const port = await http.listen(config.port, options.host);

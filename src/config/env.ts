@@ -63,6 +63,7 @@ export const envSchema = z.object({
   QUESTION_MAX_CHARS: positiveInt(2000),
   QUESTIONS_PER_MINUTE: positiveInt(10),
   SHUTDOWN_GRACE_MS: positiveInt(10_000),
+  DESKHAND_MCP_TOKEN: optionalString,
 });
 
 export type RawEnv = z.infer<typeof envSchema>;
@@ -101,6 +102,8 @@ export interface AppConfig {
   questionMaxChars: number;
   questionsPerMinute: number;
   shutdownGraceMs: number;
+  /** DESKHAND_MCP_TOKEN: the bearer for deskhand's own MCP endpoint `POST /mcp`; unset, there is no endpoint. */
+  mcpToken?: string;
   /** Values that must never be printed: every token and secret read above. */
   secrets: string[];
 }
@@ -144,6 +147,7 @@ export function loadEnv(env: Record<string, string | undefined> = process.env): 
     e.HELPSCOUT_APP_SECRET,
     e.HELPSCOUT_WEBHOOK_SECRET,
     passwordOf(e.DATABASE_URL),
+    e.DESKHAND_MCP_TOKEN,
   ].filter((value): value is string => typeof value === 'string' && value.length >= 4);
 
   return {
@@ -177,6 +181,7 @@ export function loadEnv(env: Record<string, string | undefined> = process.env): 
     questionMaxChars: e.QUESTION_MAX_CHARS,
     questionsPerMinute: e.QUESTIONS_PER_MINUTE,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    mcpToken: mcpToken(e.DESKHAND_MCP_TOKEN),
     secrets,
   };
 }
@@ -202,6 +207,20 @@ function slackMode(e: RawEnv): SlackMode {
     );
   }
   return { kind: 'playground' };
+}
+
+/** Checked here rather than in the schema, so that a bad token is never echoed in the error. */
+function mcpToken(token: string | undefined): string | undefined {
+  if (token === undefined) return undefined;
+  if (token.length < 16)
+    throw new ConfigError(
+      `DESKHAND_MCP_TOKEN must be at least 16 characters (got ${token.length}); generate one with \`openssl rand -hex 32\``,
+    );
+  if (!/^[\x21-\x7e]+$/.test(token))
+    throw new ConfigError(
+      'DESKHAND_MCP_TOKEN must be printable ASCII without spaces: AI clients send it in an HTTP header',
+    );
+  return token;
 }
 
 function isValidTimezone(timezone: string): boolean {

@@ -12,7 +12,7 @@ import { readBody, refuseTooLarge } from './body.js';
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 export interface Route {
-  method: 'GET' | 'POST' | 'HEAD';
+  method: 'GET' | 'POST' | 'HEAD' | 'DELETE';
   /** An exact path, or a prefix ending in `/*`. */
   path: string;
   handler: RouteHandler;

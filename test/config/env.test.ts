@@ -50,6 +50,20 @@ describe('reading the environment', () => {
     );
   });
 
+  it('reads DESKHAND_MCP_TOKEN, refuses a short or spaced one without echoing it, and counts it a secret', () => {
+    const token = 'mcp-token-0123456789abcdef';
+    const config = loadEnv({ DESKHAND_MCP_TOKEN: token });
+    expect(config.mcpToken).toBe(token);
+    expect(config.secrets).toContain(token);
+    expect(loadEnv({}).mcpToken).toBeUndefined();
+    const short = configError({ DESKHAND_MCP_TOKEN: 'short-secret' });
+    expect(short).toMatch(/^DESKHAND_MCP_TOKEN must be at least 16 characters/);
+    expect(short).not.toContain('short-secret');
+    const spaced = configError({ DESKHAND_MCP_TOKEN: 'has a space in the secret' });
+    expect(spaced).toMatch(/^DESKHAND_MCP_TOKEN must be printable ASCII/);
+    expect(spaced).not.toContain('space in the secret');
+  });
+
   it('never echoes a secret in an error', () => {
     const message = configError({
       SLACK_BOT_TOKEN: 'xoxb-very-secret-token',

@@ -51,6 +51,15 @@ export class DrizzleTicketStore implements TicketStore {
     return row ? toTicket(row) : undefined;
   }
 
+  async findByKey(idempotencyKey: string): Promise<Ticket | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(tickets)
+      .where(eq(tickets.idempotencyKey, idempotencyKey))
+      .limit(1);
+    return row ? toTicket(row) : undefined;
+  }
+
   async findByQuestion(questionId: string): Promise<Ticket | undefined> {
     // A button value from an old or forged card: never a uuid Postgres would have to reject.
     if (!UUID.test(questionId)) return undefined;

@@ -8,7 +8,7 @@ export const questions = pgTable(
   {
     id: uuid('id').primaryKey(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    /** slash | shortcut | mention | dm | cli */
+    /** slash | shortcut | mention | dm | cli | mcp (an AI agent through POST /mcp) */
     entryPoint: text('entry_point').notNull(),
     text: text('text').notNull(),
     textTruncated: boolean('text_truncated').notNull().default(false),

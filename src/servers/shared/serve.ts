@@ -247,7 +247,7 @@ async function serveHttp(createServer: () => McpServer, options: ServeOptions): 
 }
 
 /** Compares the bearer token in constant time: hashing first makes both sides the same length. */
-function hasBearerToken(req: IncomingMessage, expected: string): boolean {
+export function hasBearerToken(req: IncomingMessage, expected: string): boolean {
   const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
   if (!match?.[1]) return false;
   const given = createHash('sha256').update(match[1].trim()).digest();

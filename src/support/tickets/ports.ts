@@ -26,6 +26,8 @@ export interface TicketStore {
   /** Stores the ticket unless one with its key exists; returns the stored row and whether this call wrote it. */
   insert(ticket: NewTicket): Promise<{ ticket: Ticket; inserted: boolean }>;
   findById(id: number): Promise<Ticket | undefined>;
+  /** The ticket stored under an idempotency key, if any. */
+  findByKey(idempotencyKey: string): Promise<Ticket | undefined>;
   findByQuestion(questionId: string): Promise<Ticket | undefined>;
   /**
    * Claims up to `limit` pending tickets due by `now` for `leaseMs`: each gets one more attempt and

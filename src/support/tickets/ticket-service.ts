@@ -114,6 +114,11 @@ export class TicketService {
     });
   }
 
+  /** The ticket stored under an idempotency key, if any (a caller that chose its own keys finds its ticket again). */
+  findByKey(idempotencyKey: string): Promise<Ticket | undefined> {
+    return this.options.store.findByKey(idempotencyKey);
+  }
+
   /** The ticket filed for a question, if any. */
   findForQuestion(questionId: string): Promise<Ticket | undefined> {
     return this.options.store.findByQuestion(questionId);
