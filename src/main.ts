@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { AppConfig } from './config/env.js';
 import { loadMcpServices, type McpServiceConfig } from './config/mcp-services.js';
-import { type Database, openDatabase } from './db/client.js';
+import { type Database, openConfiguredDatabase } from './db/client.js';
 import { DrizzleAlertStore } from './db/repositories/alert-store.js';
 import { BufferedSupportStore } from './db/repositories/buffered-support-store.js';
 import { DrizzleDeliveryLedger } from './db/repositories/delivery-ledger.js';
@@ -107,7 +107,7 @@ export async function startDeskhand(
   const work = new WorkTracker();
 
   const database =
-    options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }));
+    options.database ?? (await openConfiguredDatabase(config, (message) => logger.info(message)));
   const ownsDatabase = !options.database;
   await database.migrate();
   logger.info({ database: database.description }, 'database ready');
