@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { resolveServices } from './compose/services.js';
 import type { AppConfig } from './config/env.js';
-import { loadMcpServices, type McpServiceConfig } from './config/mcp-services.js';
+import type { McpServiceConfig } from './config/mcp-services.js';
 import { type Database, openConfiguredDatabase } from './db/client.js';
 import { DrizzleAlertStore } from './db/repositories/alert-store.js';
 import { BufferedSupportStore } from './db/repositories/buffered-support-store.js';
@@ -18,7 +17,7 @@ import { buildDigest, type DigestScheduler, startDigestScheduler } from './diges
 import { healthRoutes, type ReadinessState } from './http/health.js';
 import { helpscoutWebhookRoute } from './http/helpscout-webhook.js';
 import { HttpServer } from './http/server.js';
-import { defaultServices, McpRegistry } from './mcp/index.js';
+import { McpRegistry } from './mcp/index.js';
 import { createLogger } from './observability/logger.js';
 import { createMetricsRegistry } from './observability/metrics.js';
 import {
@@ -71,15 +70,7 @@ export interface RunningDeskhand {
   stop(): Promise<void>;
 }
 
-/** Which MCP services to connect: the services file if there is one, else the built-in knowledge base. */
-export function resolveServices(
-  config: AppConfig,
-  env: Record<string, string | undefined>,
-): McpServiceConfig[] {
-  const path = config.mcpConfigPath ?? (existsSync('mcp_services.yml') ? 'mcp_services.yml' : undefined);
-  if (path) return loadMcpServices(path, env);
-  return defaultServices({ knowledgeDir: resolve(config.knowledgeDir) });
-}
+export { resolveServices };
 
 /** The composition root: config → database → MCP → support → Slack → HTTP, torn down in reverse. */
 export async function startDeskhand(

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
+import { resolveServices } from '../compose/services.js';
 import type { AppConfig } from '../config/env.js';
 import { openConfiguredDatabase } from '../db/client.js';
 import { DrizzleSupportStore } from '../db/repositories/support-store.js';
 import { ToolCallLog } from '../db/repositories/tool-call-log.js';
-import { resolveServices } from '../main.js';
 import { McpRegistry } from '../mcp/index.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetricsRegistry } from '../observability/metrics.js';

@@ -1,6 +1,6 @@
+import { resolveServices } from '../compose/services.js';
 import type { AppConfig } from '../config/env.js';
 import { openConfiguredDatabase } from '../db/client.js';
-import { resolveServices } from '../main.js';
 import { McpRegistry } from '../mcp/index.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetricsRegistry } from '../observability/metrics.js';
