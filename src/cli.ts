@@ -1,8 +1,6 @@
 import { parseArgs } from 'node:util';
 import { type AppConfig, loadEnv } from './config/env.js';
 import { ConfigError } from './config/errors.js';
-import { openDatabase } from './db/client.js';
-import { createLogger } from './observability/logger.js';
 
 const USAGE = `deskhand — a Slack support bot
 
@@ -27,16 +25,9 @@ const commands: Record<string, Command> = {
     const { runUntilSignalled } = await import('./commands/start.js');
     return runUntilSignalled(config);
   },
-  migrate: async (_args, config) => {
-    const logger = createLogger({ level: config.logLevel, secrets: config.secrets });
-    const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-    try {
-      await database.migrate();
-      logger.info({ database: database.description }, 'migrations applied');
-      return 0;
-    } finally {
-      await database.close();
-    }
+  migrate: async (args, config) => {
+    const { runMigrate } = await import('./commands/migrate.js');
+    return runMigrate(args, config);
   },
   ask: async (args, config) => {
     const { runAsk } = await import('./commands/ask.js');

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { buildMcpEndpoint } from './compose/mcp-endpoint.js';
+import { resolveServices } from './compose/services.js';
 import type { AppConfig } from './config/env.js';
-import { loadMcpServices, type McpServiceConfig } from './config/mcp-services.js';
-import { type Database, openDatabase } from './db/client.js';
+import type { McpServiceConfig } from './config/mcp-services.js';
+import { type Database, openConfiguredDatabase } from './db/client.js';
 import { migrateAtStart } from './db/migrate-at-start.js';
 import { DrizzleAlertStore } from './db/repositories/alert-store.js';
 import { BufferedSupportStore } from './db/repositories/buffered-support-store.js';
@@ -22,7 +22,7 @@ import { buildDigest, type DigestScheduler, startDigestScheduler } from './diges
 import { healthRoutes, type ReadinessState } from './http/health.js';
 import { helpscoutWebhookRoute } from './http/helpscout-webhook.js';
 import { HttpServer } from './http/server.js';
-import { defaultServices, McpRegistry } from './mcp/index.js';
+import { McpRegistry } from './mcp/index.js';
 import { createLogger } from './observability/logger.js';
 import { createMetricsRegistry } from './observability/metrics.js';
 import {
@@ -75,15 +75,7 @@ export interface RunningDeskhand {
   stop(): Promise<void>;
 }
 
-/** Which MCP services to connect: the services file if there is one, else the built-in knowledge base. */
-export function resolveServices(
-  config: AppConfig,
-  env: Record<string, string | undefined>,
-): McpServiceConfig[] {
-  const path = config.mcpConfigPath ?? (existsSync('mcp_services.yml') ? 'mcp_services.yml' : undefined);
-  if (path) return loadMcpServices(path, env);
-  return defaultServices({ knowledgeDir: resolve(config.knowledgeDir) });
-}
+export { resolveServices };
 
 /** The composition root: config → database → MCP → support → Slack → HTTP, torn down in reverse. */
 export async function startDeskhand(
@@ -111,7 +103,7 @@ export async function startDeskhand(
   const work = new WorkTracker();
 
   const database =
-    options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }));
+    options.database ?? (await openConfiguredDatabase(config, (message) => logger.info(message)));
   const ownsDatabase = !options.database;
   // Questions keep being answered through a database outage; their rows are spooled to disk and
   // written once it is back, even after a crash in between.

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
+import { resolveServices } from '../compose/services.js';
 import type { AppConfig } from '../config/env.js';
-import { openDatabase } from '../db/client.js';
+import { openConfiguredDatabase } from '../db/client.js';
 import { DrizzleSupportStore } from '../db/repositories/support-store.js';
 import { ToolCallLog } from '../db/repositories/tool-call-log.js';
-import { resolveServices } from '../main.js';
 import { McpRegistry } from '../mcp/index.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetricsRegistry } from '../observability/metrics.js';
@@ -30,7 +30,7 @@ export async function runAsk(args: string[], config: AppConfig): Promise<number>
     pretty: false,
     destination: process.stderr,
   });
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openConfiguredDatabase(config, (message) => logger.info(message));
   const toolCallLog = new ToolCallLog(database.db, logger);
   const registry = new McpRegistry({
     services: resolveServices(config, process.env),

@@ -1,6 +1,6 @@
+import { resolveServices } from '../compose/services.js';
 import type { AppConfig } from '../config/env.js';
-import { openDatabase } from '../db/client.js';
-import { resolveServices } from '../main.js';
+import { openConfiguredDatabase } from '../db/client.js';
 import { McpRegistry } from '../mcp/index.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetricsRegistry } from '../observability/metrics.js';
@@ -29,9 +29,7 @@ export async function runDoctor(_args: string[], config: AppConfig): Promise<num
     },
   ];
 
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }).catch(
-    (error: Error) => error,
-  );
+  const database = await openConfiguredDatabase(config).catch((error: Error) => error);
   if (database instanceof Error) {
     checks.push({ name: 'database', ok: false, detail: `cannot open: ${database.message}` });
   } else {

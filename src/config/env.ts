@@ -40,6 +40,13 @@ export const envSchema = z.object({
       .optional(),
   ),
   DESKHAND_DATA_DIR: optionalString,
+  DESKHAND_DB_PORT: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a port number')
+    .transform(Number)
+    .refine((port) => port >= 1 && port <= 65535, 'must be between 1 and 65535')
+    .optional(),
   MCP_CONFIG: optionalString,
   KNOWLEDGE_DIR: optionalString,
   NOTION_TOKEN: optionalString,
@@ -80,6 +87,8 @@ export interface AppConfig {
   port: number;
   databaseUrl?: string;
   dataDir: string;
+  /** Port of the embedded database on 127.0.0.1 (DESKHAND_DB_PORT); unset: a free one. */
+  embeddedDbPort?: number;
   mcpConfigPath?: string;
   knowledgeDir: string;
   notion: { token?: string; apiUrl: string };
@@ -156,6 +165,7 @@ export function loadEnv(env: Record<string, string | undefined> = process.env): 
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DESKHAND_DATA_DIR ?? './.deskhand',
+    embeddedDbPort: e.DESKHAND_DB_PORT,
     mcpConfigPath: e.MCP_CONFIG,
     knowledgeDir: e.KNOWLEDGE_DIR ?? './knowledge',
     notion: { token: e.NOTION_TOKEN, apiUrl: e.NOTION_API_URL ?? 'https://api.notion.com' },

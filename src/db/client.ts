@@ -1,14 +1,12 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
 import { type SQL, sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import type { AppConfig } from '../config/env.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -22,7 +20,8 @@ const MIGRATION_LOCK_KEY = 0x6465736b; // "desk"
 
 export interface Database {
   readonly db: Db;
-  readonly kind: 'postgres' | 'pglite';
+  /** `postgres`: DATABASE_URL; `embedded`: the PostgreSQL under `./.deskhand/`; `pglite`: in memory (tests). */
+  readonly kind: 'postgres' | 'embedded' | 'pglite';
   /** Where the data lives, with no password: for logs and `doctor`. */
   readonly description: string;
   /** Applies pending migrations; with Postgres under an advisory lock so replicas can start together. */
@@ -35,21 +34,72 @@ export interface Database {
 }
 
 export interface DatabaseOptions {
-  /** Postgres URL; without it an embedded PGlite database under `dataDir` (or in memory with `memory`). */
+  /** Postgres URL; without it the embedded PostgreSQL under `dataDir`, shared with other deskhand processes. */
   url?: string;
   dataDir?: string;
+  /** Fixed port for the embedded server; unset picks a free one. */
+  embeddedPort?: number;
+  /** PGlite in memory, for tests and benchmarks that need no server (PGlite is a devDependency). */
   memory?: boolean;
   /** Connections in the pool (postgres.js only). */
   maxConnections?: number;
+  /** Progress of the embedded server (created, started, stopped). */
+  log?: (message: string) => void;
 }
 
-/** Opens the database deskhand stores everything in: postgres.js when a URL is given, else PGlite. */
+/** The database the configuration names: DATABASE_URL, else the embedded server under DESKHAND_DATA_DIR. */
+export function openConfiguredDatabase(
+  config: Pick<AppConfig, 'databaseUrl' | 'dataDir' | 'embeddedDbPort'>,
+  log?: (message: string) => void,
+): Promise<Database> {
+  return openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    embeddedPort: config.embeddedDbPort,
+    log,
+  });
+}
+
+/** Opens the database deskhand stores everything in: DATABASE_URL's server, else the embedded one. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  if (options.url) return openPostgres(options.url, options.maxConnections ?? 10);
-  return openPglite(options.memory ? undefined : resolve(options.dataDir ?? './.deskhand', 'pgdata'));
+  const max = options.maxConnections ?? 10;
+  if (options.url)
+    return openPostgres(options.url, max, { kind: 'postgres', description: redactUrl(options.url) });
+  if (options.memory) {
+    const { openPglite } = await import('./pglite.js');
+    return openPglite();
+  }
+  const dataDir = resolve(options.dataDir ?? './.deskhand');
+  if (existsSync(join(dataDir, 'pgdata', 'PG_VERSION')))
+    options.log?.(
+      `${join(dataDir, 'pgdata')} holds a database of an older deskhand (PGlite); it is no longer read and can be deleted`,
+    );
+  const { joinEmbeddedPostgres } = await import('./embedded-postgres.js');
+  const server = await joinEmbeddedPostgres({
+    dir: join(dataDir, 'postgres'),
+    port: options.embeddedPort,
+    log: options.log,
+  });
+  const where = relative(process.cwd(), server.dataDir) || server.dataDir;
+  return openPostgres(server.url, max, {
+    kind: 'embedded',
+    description:
+      `embedded PostgreSQL ${server.version} in ${where.startsWith('..') ? server.dataDir : where} on 127.0.0.1:${server.port}` +
+      (server.startedHere
+        ? ', started by this process'
+        : ', shared with the deskhand process that started it'),
+    onClose: () => server.release(),
+  });
 }
 
-function openPostgres(url: string, max: number): Database {
+interface PostgresIdentity {
+  kind: 'postgres' | 'embedded';
+  description: string;
+  /** After the pool has closed: the embedded server is left (and stopped by the last process). */
+  onClose?: () => Promise<void>;
+}
+
+function openPostgres(url: string, max: number, identity: PostgresIdentity): Database {
   const client = postgres(url, {
     max,
     onnotice: () => {},
@@ -61,8 +111,8 @@ function openPostgres(url: string, max: number): Database {
   const db = drizzlePostgres(client, { schema }) as unknown as Db;
   return {
     db,
-    kind: 'postgres',
-    description: redactUrl(url),
+    kind: identity.kind,
+    description: identity.description,
     async migrate() {
       const lockClient = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
       try {
@@ -83,38 +133,16 @@ function openPostgres(url: string, max: number): Database {
       return (await db.execute(query)) as unknown as T[];
     },
     async close() {
-      await client.end({ timeout: 5 });
+      try {
+        await client.end({ timeout: 5 });
+      } finally {
+        await identity.onClose?.();
+      }
     },
   };
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Database> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = dataDir ? new PGlite(dataDir) : new PGlite();
-  await client.waitReady;
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
-  return {
-    db,
-    kind: 'pglite',
-    description: dataDir ? `PGlite in ${dataDir}` : 'PGlite in memory',
-    async migrate() {
-      // PGlite holds its data directory exclusively, so only one process can ever migrate it.
-      await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER });
-    },
-    async ping() {
-      await checkMigrated(db);
-    },
-    async rows<T extends Record<string, unknown>>(query: SQL) {
-      const result = (await db.execute(query)) as unknown as { rows: T[] };
-      return result.rows;
-    },
-    async close() {
-      await client.close();
-    },
-  };
-}
-
-async function checkMigrated(db: Db): Promise<void> {
+export async function checkMigrated(db: Db): Promise<void> {
   await db.execute(sql`select 1 from questions limit 0`);
 }
 

@@ -25,7 +25,13 @@ export function healthRoutes(database: Database, metrics: Registry, state: Readi
           failing.database = describeDatabaseError(error);
         }
         if (Object.keys(failing).length > 0) sendJson(res, 503, { status: 'not_ready', failing });
-        else sendJson(res, 200, { status: 'ready', database: 'ok', migrations: 'applied' });
+        else
+          sendJson(res, 200, {
+            status: 'ready',
+            database: 'ok',
+            engine: database.kind,
+            migrations: 'applied',
+          });
       },
     },
     {

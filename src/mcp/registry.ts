@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { BrokenCircuitError, BulkheadRejectedError, TaskCancelledError } from 'cockatiel';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { selfCommand } from '../runtime/self-command.js';
 import {
   type CreatedTicket,
   type KnowledgeSource,
@@ -54,13 +54,13 @@ const DEFAULT_LABELS: Record<string, string> = {
 
 /** The built-in knowledge base over stdio: the one source when there is no services file. */
 export function defaultServices(options: { knowledgeDir: string }): McpServiceConfig[] {
-  const bin = fileURLToPath(new URL('../../bin/deskhand.js', import.meta.url));
+  const kb = selfCommand(['mcp', 'kb']);
   return [
     {
       name: 'kb',
       transport: 'stdio',
-      command: process.execPath,
-      args: [bin, 'mcp', 'kb'],
+      command: kb.command,
+      args: kb.args,
       env: { KNOWLEDGE_DIR: resolve(options.knowledgeDir), LOG_LEVEL: 'warn' },
       headers: {},
       timeout_ms: 5_000,

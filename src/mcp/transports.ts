@@ -4,6 +4,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { WebSocketClientTransport } from '@modelcontextprotocol/sdk/client/websocket.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import WebSocket from 'ws';
+import { resolveOwnServer } from '../runtime/self-command.js';
 import type { McpServiceConfig } from './types.js';
 
 /** Builds the SDK transport a service's config asks for. A new one per connection attempt. */
@@ -11,10 +12,11 @@ export function createTransport(service: McpServiceConfig): Transport {
   const headers: Record<string, string> = { ...service.headers };
   if (service.auth_token) headers.Authorization = `Bearer ${service.auth_token}`;
   switch (service.transport) {
-    case 'stdio':
+    case 'stdio': {
+      const { command, args } = resolveOwnServer(service.command as string, service.args);
       return new StdioClientTransport({
-        command: service.command as string,
-        args: service.args,
+        command,
+        args,
         // Only a minimal environment is inherited: a knowledge server has no business seeing Slack tokens.
         env: {
           ...getDefaultEnvironment(),
@@ -24,6 +26,7 @@ export function createTransport(service: McpServiceConfig): Transport {
         cwd: service.cwd,
         stderr: 'pipe',
       });
+    }
     case 'http':
       return new StreamableHTTPClientTransport(new URL(service.url as string), { requestInit: { headers } });
     case 'sse':

@@ -17,7 +17,8 @@ import {
 } from './emulator/index.js';
 import { slackTextOf } from './typed-text.js';
 
-const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
+// The same path from src/playground/ and from the compiled dist/playground/: the static files are not compiled.
+const PUBLIC_DIR = fileURLToPath(new URL('../../src/playground/public/', import.meta.url));
 const STATIC_FILES: Record<string, string> = {
   '/': 'index.html',
   '/playground/app.js': 'app.js',

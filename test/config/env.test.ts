@@ -13,7 +13,7 @@ function configError(env: Record<string, string>): string {
 }
 
 describe('reading the environment', () => {
-  it('runs on defaults with nothing set: playground, PGlite, built-in knowledge base', () => {
+  it('runs on defaults with nothing set: playground, embedded Postgres, built-in knowledge base', () => {
     const config = loadEnv({});
     expect(config.slack).toEqual({ kind: 'playground' });
     expect(config.port).toBe(3000);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -95,6 +95,7 @@ describe('/support with Notion, HelpScout and the knowledge base, all through MC
 
   it('doctor shows every service healthy, with a sample search each', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'deskhand-doctor-'));
+    chmodSync(dir, 0o755); // as root, the embedded database's postgres user must reach it
     writeFileSync(join(dir, 'mcp_services.yml'), services);
     const { stdout } = await promisify(execFile)(process.execPath, [DESKHAND_BIN, 'doctor'], {
       env: {
@@ -113,6 +114,7 @@ describe('/support with Notion, HelpScout and the knowledge base, all through MC
 
   it('doctor fails, with exit 1, when a service is misconfigured', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'deskhand-doctor-'));
+    chmodSync(dir, 0o755); // as root, the embedded database's postgres user must reach it
     writeFileSync(join(dir, 'mcp_services.yml'), services);
     const run = promisify(execFile)(process.execPath, [DESKHAND_BIN, 'doctor'], {
       env: {
