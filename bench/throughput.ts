@@ -73,6 +73,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Row[]> 
       });
 
       if (options.profileDir) await deskhand.startProfile();
+      const transactionsBefore = await database.transactions();
       const cpuBefore = treeCpu(deskhand.pid);
       const started = performance.now();
       const load = await runLoad({
@@ -100,10 +101,13 @@ export async function runThroughput(options: ThroughputOptions): Promise<Row[]> 
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       const elapsedS = (performance.now() - started) / 1000;
-      const cpuMs = cpuBetween(cpuBefore, treeCpu(deskhand.pid));
+      const cpuAfter = treeCpu(deskhand.pid);
+      const cpuMs = cpuBetween(cpuBefore, cpuAfter);
+      const mainCpuMs = (cpuAfter.byPid.get(deskhand.pid) ?? 0) - (cpuBefore.byPid.get(deskhand.pid) ?? 0);
       if (options.profileDir)
         await deskhand.stopProfile(join(options.profileDir, `throughput-${rate}.cpuprofile`));
       unsubscribe();
+      const transactions = (await database.transactions()) - transactionsBefore;
 
       const answerMs = [...deliveredAt].map(([index, at]) => at - (load.sentAtMs[index] as number));
       const lastDelivery = Math.max(...deliveredAt.values());
@@ -131,7 +135,9 @@ export async function runThroughput(options: ThroughputOptions): Promise<Row[]> 
         'answer p50 ms': round(percentile(answerMs, 50), 0),
         'answer p99 ms': round(percentile(answerMs, 99), 0),
         'CPU ms/question': round(cpuMs / Math.max(1, deliveredAt.size), 2),
+        'of which main': round(mainCpuMs / Math.max(1, deliveredAt.size), 2),
         'CPU cores': round(cpuMs / 1000 / elapsedS, 2),
+        'DB transactions/question': round(transactions / Math.max(1, deliveredAt.size), 1),
         'ack p99 ms': round(ackP99, 1),
         'bare Bolt ack p99 ms': round(bareP99, 1),
         'ack p99 ratio': round(ackP99 / bareP99, 2),

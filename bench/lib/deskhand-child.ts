@@ -79,12 +79,16 @@ export async function startDeskhandChild(options: {
 }
 
 /** A new empty database on the server of `serverUrl`, dropped by `drop()`; or, without a server, a fresh data directory. */
-export async function freshDatabase(
-  serverUrl: string | undefined,
-): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+export async function freshDatabase(serverUrl: string | undefined): Promise<{
+  env: Record<string, string>;
+  /** Transactions committed in this database so far (each statement outside a transaction is one); NaN when unknown. */
+  transactions(): Promise<number>;
+  drop(): Promise<void>;
+}> {
   if (!serverUrl) {
     return {
       env: { DESKHAND_DATA_DIR: mkdtempSync(join(tmpdir(), 'deskhand-bench-data-')) },
+      transactions: async () => Number.NaN,
       drop: async () => {},
     };
   }
@@ -96,6 +100,18 @@ export async function freshDatabase(
   url.pathname = `/${name}`;
   return {
     env: { DATABASE_URL: url.toString() },
+    transactions: async () => {
+      const client = postgres(serverUrl, { max: 1, onnotice: () => {} });
+      try {
+        // Statistics reach pg_stat_database up to a second late.
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        const [row] = await client<{ n: string }[]>`
+          select (xact_commit + xact_rollback)::text as n from pg_stat_database where datname = ${name}`;
+        return Number(row?.n ?? Number.NaN);
+      } finally {
+        await client.end();
+      }
+    },
     drop: async () => {
       const client = postgres(serverUrl, { max: 1, onnotice: () => {} });
       await client.unsafe(`drop database if exists "${name}" with (force)`).catch(() => {});
