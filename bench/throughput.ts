@@ -1,76 +1,179 @@
 /**
- * Throughput with nothing lost: a fixed count of questions at rising rates, open-loop, through the
- * whole workflow (ack, kb lookup over MCP, Postgres rows, answer posted to the fake Slack); each
- * step ends when every question is stored with an outcome. Reports the rate deskhand kept up with.
- * `node bin/run-ts.js bench/throughput.ts [--rates 100,200,300,400] [--seconds 3]`
+ * Throughput as the askers see it: `/support` questions offered open-loop (on Slack's schedule,
+ * whatever deskhand's speed) from many distinct askers, with the rate limit as shipped, to
+ * deskhand running as its own process (main + its MCP servers, logging as shipped). A question
+ * counts when its answer card reaches the fake Slack's response_url; its answer time runs from
+ * the moment the command was sent. CPU is that of deskhand's whole process tree, read from
+ * /proc; ack latency is compared with a bare Bolt app at the same rate in the same run.
+ * `node bin/run-ts.js bench/throughput.ts [--rates 200,300] [--seconds 5] [--askers 300]
+ *   [--profile-dir DIR] [--root OTHER_CHECKOUT]`   (DATABASE_URL: the Postgres server to use)
  */
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { sql } from 'drizzle-orm';
-import { benchDatabase, startBenchDeskhand, startBenchSlack } from './lib/apps.js';
+import type { RecordedCall } from '../src/playground/emulator/index.js';
+import { BENCH_SECRET, BENCH_TOKEN, startBareBolt, startBenchSlack } from './lib/apps.js';
+import { freshDatabase, startDeskhandChild } from './lib/deskhand-child.js';
 import { runLoad } from './lib/load.js';
+import { cpuBetween, treeCpu } from './lib/process-tree.js';
 import { formatTable, percentile, type Row, round } from './lib/stats.js';
 
-export async function runThroughput(options: { rates: number[]; seconds: number }): Promise<Row[]> {
-  const database = await benchDatabase();
+export interface ThroughputOptions {
+  rates: number[];
+  seconds: number;
+  /** Distinct askers the questions come from (300 by default). */
+  askers?: number;
+  /** Write a CPU profile of deskhand's main process per rate into this folder. */
+  profileDir?: string;
+  /** Another checkout of deskhand to measure instead of this one (a baseline). */
+  root?: string;
+  /** Postgres server to create the benchmark's database on; DATABASE_URL by default, else the embedded default. */
+  serverUrl?: string;
+  /** Give up waiting for answers this long after the last question was sent. */
+  settleMs?: number;
+}
+
+export async function runThroughput(options: ThroughputOptions): Promise<Row[]> {
+  const askers = options.askers ?? 300;
+  const database = await freshDatabase(options.serverUrl ?? process.env.DATABASE_URL);
   const slack = await startBenchSlack();
-  const deskhand = await startBenchDeskhand(slack, { database });
+  const bare = await startBareBolt();
   const rows: Row[] = [];
+  let deskhand: Awaited<ReturnType<typeof startDeskhandChild>> | undefined;
   try {
-    for (const rate of options.rates) {
-      const tag = `tp${rate}x${Date.now()}`;
+    deskhand = await startDeskhandChild({
+      root: options.root,
+      env: {
+        ...database.env,
+        SLACK_BOT_TOKEN: BENCH_TOKEN,
+        SLACK_SIGNING_SECRET: BENCH_SECRET,
+        SLACK_API_URL: slack.apiUrl,
+        PORT: '0',
+      },
+    });
+    for (const [step, rate] of options.rates.entries()) {
+      const total = Math.max(1, Math.round(rate * options.seconds));
+      // Each step has its own askers, so the rate limit of one step does not carry into the next.
+      const askerPrefix = `UTP${step}X`;
+      const responseUrls = Array.from({ length: total }, (_, i) =>
+        slack.responseUrls.issue({
+          kind: 'command',
+          userId: `${askerPrefix}${i % askers}`,
+          channelId: 'C0GENERAL',
+        }),
+      );
+      const indexOf = new Map(responseUrls.map((url, i) => [url, i]));
+      const deliveredAt = new Map<number, number>();
+      let otherReplies = 0;
+      const unsubscribe = slack.onCall((call: RecordedCall) => {
+        if (call.method !== 'response_url' || call.status !== 200) return;
+        const index = indexOf.get(String(call.args.response_url));
+        if (index === undefined) return;
+        if (isAnswerCard(call.args)) deliveredAt.set(index, call.at);
+        else otherReplies++;
+      });
+
+      if (options.profileDir) await deskhand.startProfile();
+      const transactionsBefore = await database.transactions();
+      const cpuBefore = treeCpu(deskhand.pid);
       const started = performance.now();
       const load = await runLoad({
         url: `${deskhand.url}/slack/events`,
         ratePerSecond: rate,
         durationMs: options.seconds * 1000,
-        signingSecret: 'bench-signing-secret',
+        signingSecret: BENCH_SECRET,
         responseUrlBase: `${slack.baseUrl}/response`,
-        text: `reset my password ${tag}`,
+        responseUrls,
+        askers,
+        askerPrefix,
+        text: 'How do I reset my password?',
       });
-      // Done when every question sent has an outcome in Postgres (answered or failed).
-      let settled = 0;
-      let missing = load.sent;
-      const deadline = Date.now() + 60_000;
-      while (Date.now() < deadline) {
-        const [row] = await database.rows<{ settled: number; total: number }>(
-          sql`select count(*) filter (where status <> 'received')::int as settled, count(*)::int as total from questions where text like ${`%${tag}%`}`,
-        );
-        settled = row?.settled ?? 0;
-        missing = load.sent - (row?.total ?? 0);
-        if (settled >= load.ok) break;
-        await new Promise((resolve) => setTimeout(resolve, 50));
+      // Settled when every acked question has had its reply, or nothing arrived for a while.
+      let lastCount = -1;
+      let lastProgress = Date.now();
+      while (
+        deliveredAt.size + otherReplies < load.ok &&
+        Date.now() - lastProgress < (options.settleMs ?? 10_000)
+      ) {
+        if (deliveredAt.size + otherReplies !== lastCount) {
+          lastCount = deliveredAt.size + otherReplies;
+          lastProgress = Date.now();
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      const elapsed = (performance.now() - started) / 1000;
+      const elapsedS = (performance.now() - started) / 1000;
+      const cpuAfter = treeCpu(deskhand.pid);
+      const cpuMs = cpuBetween(cpuBefore, cpuAfter);
+      const mainCpuMs = (cpuAfter.byPid.get(deskhand.pid) ?? 0) - (cpuBefore.byPid.get(deskhand.pid) ?? 0);
+      if (options.profileDir)
+        await deskhand.stopProfile(join(options.profileDir, `throughput-${rate}.cpuprofile`));
+      unsubscribe();
+      const transactions = (await database.transactions()) - transactionsBefore;
+
+      const answerMs = [...deliveredAt].map(([index, at]) => at - (load.sentAtMs[index] as number));
+      const lastDelivery = Math.max(...deliveredAt.values());
+      const firstSent = load.sentAtMs[0] as number;
+      const baseline = await runLoad({
+        url: `${bare.url}/slack/events`,
+        ratePerSecond: rate,
+        durationMs: options.seconds * 1000,
+        signingSecret: BENCH_SECRET,
+        responseUrlBase: `${slack.baseUrl}/response`,
+        askers,
+        askerPrefix: `UBARE${step}X`,
+        text: 'How do I reset my password?',
+      });
+      const ackP99 = percentile(load.latenciesMs, 99);
+      const bareP99 = percentile(baseline.latenciesMs, 99);
       rows.push({
         benchmark: 'throughput',
-        case: `${rate} q/s offered`,
-        'questions/s done': round(settled / elapsed, 0),
-        'ack p99 ms': round(percentile(load.latenciesMs, 99), 1),
+        case: `${rate} q/s × ${options.seconds} s, ${askers} askers`,
         sent: load.sent,
         acked: load.ok,
-        'stored with outcome': settled,
-        missing,
+        'cards delivered': deliveredAt.size,
+        'other replies': otherReplies,
+        'delivered/s': round(deliveredAt.size / ((lastDelivery - firstSent) / 1000 || elapsedS), 0),
+        'answer p50 ms': round(percentile(answerMs, 50), 0),
+        'answer p99 ms': round(percentile(answerMs, 99), 0),
+        'CPU ms/question': round(cpuMs / Math.max(1, deliveredAt.size), 2),
+        'of which main': round(mainCpuMs / Math.max(1, deliveredAt.size), 2),
+        'CPU cores': round(cpuMs / 1000 / elapsedS, 2),
+        'DB transactions/question': round(transactions / Math.max(1, deliveredAt.size), 1),
+        'ack p99 ms': round(ackP99, 1),
+        'bare Bolt ack p99 ms': round(bareP99, 1),
+        'ack p99 ratio': round(ackP99 / bareP99, 2),
       });
     }
   } finally {
-    await deskhand.stop();
+    await deskhand?.stop();
+    await bare.stop();
     await slack.close();
-    await database.close();
+    await database.drop();
   }
   return rows;
+}
+
+/** An answer card (it always offers a ticket), not a notice such as the rate limit's. */
+function isAnswerCard(args: Record<string, unknown>): boolean {
+  return JSON.stringify(args.blocks ?? []).includes('"answer_create_ticket"');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({
     options: {
-      rates: { type: 'string', default: '100,200,300,400' },
+      rates: { type: 'string', default: '200,300' },
       seconds: { type: 'string', default: '5' },
+      askers: { type: 'string', default: '300' },
+      'profile-dir': { type: 'string' },
+      root: { type: 'string' },
     },
   });
-  console.log(
-    formatTable(
-      await runThroughput({ rates: values.rates.split(',').map(Number), seconds: Number(values.seconds) }),
-    ),
-  );
+  const rows = await runThroughput({
+    rates: values.rates.split(',').map(Number),
+    seconds: Number(values.seconds),
+    askers: Number(values.askers),
+    profileDir: values['profile-dir'],
+    root: values.root,
+  });
+  console.log(formatTable(rows));
   process.exit(0);
 }

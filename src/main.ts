@@ -49,7 +49,12 @@ export interface StartOptions {
   env?: Record<string, string | undefined>;
   /** Where to listen; 127.0.0.1 in tests, all interfaces by default. */
   host?: string;
+  /** How long start waits for MCP services to connect before serving without the slow ones. */
+  mcpStartWaitMs?: number;
 }
+
+/** Start waits this long for MCP services; a slower one becomes a source or the desk when it connects. */
+const MCP_START_WAIT_MS = 3_000;
 
 /** A started deskhand, as tests, the CLI and benchmarks hold it. */
 export interface RunningDeskhand {
@@ -117,10 +122,11 @@ export async function startDeskhand(
     metrics,
     recordToolCall: (call) => toolCallLog.record(call),
   });
-  await registry.connectAll();
+  // Services slower than this join as soon as their tools are known: roles are looked up per use.
+  await registry.connectAll({ waitMs: options.mcpStartWaitMs ?? MCP_START_WAIT_MS });
 
   const support = new SupportService({
-    sources: registry.knowledgeSources(),
+    sources: () => registry.knowledgeSources(),
     store: new BufferedSupportStore(new DrizzleSupportStore(database.db), writeBuffer),
     logger,
     triager,
@@ -131,7 +137,8 @@ export async function startDeskhand(
 
   const tickets = new TicketService({
     store: new DrizzleTicketStore(database.db),
-    desk: registry.ticketDesk(),
+    desk: () => registry.ticketDesk(),
+    awaitingDesk: () => registry.ticketDeskMayConnect(),
     logger,
   });
 
@@ -172,7 +179,9 @@ export async function startDeskhand(
     work,
     logger,
     settings: {
-      ticketsEnabled: registry.ticketDesk() !== undefined,
+      get ticketsEnabled() {
+        return registry.ticketDesk() !== undefined || registry.ticketDeskMayConnect();
+      },
       supportAdmins: config.supportAdmins,
       everyoneIsAdminWithoutList: config.slack.kind === 'playground',
       alertChannel: config.alertChannel,
@@ -198,7 +207,7 @@ export async function startDeskhand(
   // The asker's ticket card follows the ticket: filed by the outbox, then updated by HelpScout's webhooks.
   const ticketNotifier = new SlackTicketNotifier({
     client: () => slack?.app.client,
-    deskLabel: tickets.deskLabel,
+    deskLabel: () => tickets.deskLabel,
     findAnswer: (questionId) => support.findAnswer(questionId),
     rememberCard: (ticketId, location) => tickets.rememberCard(ticketId, location),
     logger,

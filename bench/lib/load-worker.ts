@@ -18,11 +18,11 @@ const result = await runOpenLoop({
       team_id: 'T0DESKHAND',
       channel_id: 'C0GENERAL',
       channel_name: 'general',
-      user_id: `UBENCH${i % 500}`,
+      user_id: `${spec.askerPrefix ?? 'UBENCH'}${i % (spec.askers ?? 500)}`,
       user_name: 'bench',
       command: '/support',
       text: `${spec.text} #${i}`,
-      response_url: `${spec.responseUrlBase}/${trigger}`,
+      response_url: spec.responseUrls?.[i] ?? `${spec.responseUrlBase}/${trigger}`,
       trigger_id: trigger,
     }).toString();
     const timestamp = Math.floor(Date.now() / 1000);

@@ -11,7 +11,13 @@ export interface LoadSpec {
   durationMs: number;
   signingSecret: string;
   responseUrlBase: string;
+  /** One response URL per request, issued by the fake Slack; otherwise `<responseUrlBase>/<trigger>`. */
+  responseUrls?: string[];
   text: string;
+  /** How many distinct askers the requests come from, in turn (500 by default). */
+  askers?: number;
+  /** Prefix of the askers' user ids, so separate runs do not share a rate limit. */
+  askerPrefix?: string;
 }
 
 /** Runs the open-loop generator in a second process, so it never competes with the server's event loop. */

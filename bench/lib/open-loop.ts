@@ -20,6 +20,8 @@ export interface OpenLoopResult {
   ok: number;
   errors: number;
   latenciesMs: number[];
+  /** When request i left, in epoch milliseconds (comparable across processes on one machine). */
+  sentAtMs: number[];
   /** How far behind schedule the generator fell at worst: large values mean the generator, not the server, was the limit. */
   maxScheduleLagMs: number;
 }
@@ -30,6 +32,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
   const total = Math.max(1, Math.round((options.ratePerSecond * options.durationMs) / 1000));
   const intervalMs = 1000 / options.ratePerSecond;
   const latencies: number[] = [];
+  const sentAtMs: number[] = [];
   let ok = 0;
   let errors = 0;
   let maxLag = 0;
@@ -43,6 +46,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
     maxLag = Math.max(maxLag, performance.now() - due);
     const { body, headers } = options.makeRequest(i);
     const sentAt = performance.now();
+    sentAtMs[i] = performance.timeOrigin + sentAt;
     inFlight.push(
       new Promise<void>((resolve) => {
         const req = request(
@@ -76,5 +80,5 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
   }
   await Promise.all(inFlight);
   agent.destroy();
-  return { sent: total, ok, errors, latenciesMs: latencies, maxScheduleLagMs: maxLag };
+  return { sent: total, ok, errors, latenciesMs: latencies, sentAtMs, maxScheduleLagMs: maxLag };
 }

@@ -19,6 +19,8 @@ const serviceSchema = z
     auth_token: z.string().optional(),
     headers: z.record(z.string(), z.string()).default({}),
     timeout_ms: z.number().int().positive().max(300_000).default(10_000),
+    /** Spawn or connect, `initialize` and `tools/list`: a server's start, apart from its calls' `timeout_ms`. */
+    connect_timeout_ms: z.number().int().positive().max(600_000).default(20_000),
     retry_attempts: z.number().int().min(0).max(10).default(2),
     max_concurrency: z.number().int().positive().max(256).default(8),
     profile: z.enum(PROFILES, { error: `profile must be one of ${PROFILES.join(', ')}` }).default('deskhand'),

@@ -94,6 +94,15 @@ export class ServiceConnection {
   private async tryConnect(): Promise<void> {
     if (this.closed) return;
     let transport: Transport | undefined;
+    // One budget for the whole start (spawn or connect, initialize, tools/list), apart from the
+    // per-call timeout_ms: a server that is slow to start is waited for, not given up on.
+    const budgetMs = this.config.connect_timeout_ms;
+    const deadline = new AbortController();
+    const timer = setTimeout(
+      () => deadline.abort(new Error(`not ready within connect_timeout_ms (${budgetMs} ms)`)),
+      budgetMs,
+    );
+    timer.unref();
     try {
       transport = createTransport(this.config);
       if (transport instanceof StdioClientTransport) this.pipeStderr(transport);
@@ -105,13 +114,16 @@ export class ServiceConnection {
           this.logger.warn({ err: error.message }, 'could not refresh tools'),
         );
       });
-      await client.connect(transport, { timeout: this.config.timeout_ms });
+      await withDeadline(
+        client.connect(transport, { signal: deadline.signal, timeout: budgetMs }),
+        deadline.signal,
+      );
       if (this.closed) {
         await client.close();
         return;
       }
       this.client = client;
-      await this.refreshTools(client);
+      await withDeadline(this.refreshTools(client, deadline.signal), deadline.signal);
       this.attempt = 0;
       this.lastError = undefined;
       this.setState('connected');
@@ -120,20 +132,25 @@ export class ServiceConnection {
         `connected to MCP service ${this.config.name}`,
       );
     } catch (error) {
-      this.lastError = error instanceof Error ? error.message : String(error);
+      const reason = deadline.signal.aborted ? deadline.signal.reason : error;
+      this.lastError = reason instanceof Error ? reason.message : String(reason);
       this.logger.warn({ err: this.lastError }, `could not connect to MCP service ${this.config.name}`);
       await transport?.close().catch(() => {});
       this.client = undefined;
       this.scheduleReconnect();
+    } finally {
+      clearTimeout(timer);
     }
   }
 
-  private async refreshTools(client: Client): Promise<void> {
+  /** Lists every page of tools; the roles deskhand gives this service follow (see McpRegistry). */
+  private async refreshTools(client: Client, signal?: AbortSignal): Promise<void> {
     const tools: ToolInfo[] = [];
     let cursor: string | undefined;
     do {
       const page = await client.listTools(cursor ? { cursor } : undefined, {
-        timeout: this.config.timeout_ms,
+        signal,
+        timeout: this.config.connect_timeout_ms,
       });
       tools.push(...page.tools.map((tool) => ({ name: tool.name, description: tool.description })));
       cursor = page.nextCursor;
@@ -183,4 +200,23 @@ export class ServiceConnection {
         if (line.trim()) this.logger.debug({ stderr: line.slice(0, 2000) }, 'MCP server output');
     });
   }
+}
+
+/** Settles with `promise`, or rejects once `signal` aborts (a transport's start that ignores signals). */
+function withDeadline<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }

@@ -64,6 +64,7 @@ export function defaultServices(options: { knowledgeDir: string }): McpServiceCo
       env: { KNOWLEDGE_DIR: resolve(options.knowledgeDir), LOG_LEVEL: 'warn' },
       headers: {},
       timeout_ms: 5_000,
+      connect_timeout_ms: 20_000,
       retry_attempts: 1,
       max_concurrency: 16,
       profile: 'deskhand',
@@ -82,6 +83,11 @@ export class McpRegistry {
   private readonly services = new Map<string, Service>();
   /** Rebuilt only when a service's tools change, not on every call. */
   private cachedCatalog: ToolCatalog | undefined;
+  /** The roles, found again whenever a service's tools change (a late connect, a restart, tools/list_changed). */
+  private cachedRoles: { sources: KnowledgeSource[]; desk: TicketDesk | undefined } | undefined;
+  /** One source and one desk object per service, so a role that comes back is the same object. */
+  private readonly sourceOf = new Map<string, KnowledgeSource>();
+  private readonly deskOf = new Map<string, TicketDesk>();
   private readonly metrics: McpMetrics;
   private readonly logger: Logger;
 
@@ -95,6 +101,7 @@ export class McpRegistry {
         maxDelayMs: options.reconnect?.maxDelayMs,
         onToolsChanged: () => {
           this.cachedCatalog = undefined;
+          this.cachedRoles = undefined;
         },
         onStateChange: (state) => {
           this.metrics.activeConnections.set(
@@ -112,29 +119,64 @@ export class McpRegistry {
     }
   }
 
-  /** Connects every service in parallel; a service that fails keeps retrying in the background. */
-  async connectAll(): Promise<void> {
-    await Promise.all([...this.services.values()].map((service) => service.connection.connect()));
+  /**
+   * Connects every service in parallel and resolves once each has connected or failed once, or
+   * after `waitMs` at most; a service still starting or failing keeps trying in the background
+   * and takes its roles as soon as its tools are known.
+   */
+  async connectAll(options: { waitMs?: number } = {}): Promise<void> {
+    const attempts = Promise.all([...this.services.values()].map((service) => service.connection.connect()));
+    if (options.waitMs === undefined) return attempts.then(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      attempts,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, options.waitMs);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
-  /** Every service whose tools include a search: the places a question is looked up. */
-  knowledgeSources(): KnowledgeSource[] {
+  /**
+   * Every service whose tools include a search: the places a question is looked up. A live view:
+   * ask again for each question, as services connect, restart or change their tools.
+   */
+  knowledgeSources(): readonly KnowledgeSource[] {
+    return this.roles().sources;
+  }
+
+  /** The service offering `create_conversation` (the ticket desk) right now, if any; ask per ticket. */
+  ticketDesk(): TicketDesk | undefined {
+    return this.roles().desk;
+  }
+
+  /**
+   * Whether a ticket desk may still appear: none is known, and some service has not listed its
+   * tools yet (still starting, or not reached since start).
+   */
+  ticketDeskMayConnect(): boolean {
+    if (this.ticketDesk()) return false;
+    return [...this.services.values()].some(
+      (service) => service.connection.tools.length === 0 && service.connection.state !== 'connected',
+    );
+  }
+
+  private roles(): { sources: KnowledgeSource[]; desk: TicketDesk | undefined } {
+    if (this.cachedRoles) return this.cachedRoles;
+    const services = [...this.services.values()];
     // A service not connected yet has no known tools: it is listed, and reported as unavailable, rather than skipped.
-    return [...this.services.values()]
+    const sources = services
       .filter(
         (service) =>
           service.connection.tools.length === 0 ||
           service.profile.searchTool(service.connection.tools) !== undefined,
       )
       .map((service) => this.knowledgeSource(service));
-  }
-
-  /** The service offering `create_conversation` (the ticket desk), if any. */
-  ticketDesk(): TicketDesk | undefined {
-    const service = [...this.services.values()].find((candidate) =>
+    const deskService = services.find((candidate) =>
       candidate.profile.ticketTool(candidate.connection.tools),
     );
-    return service ? this.ticketDeskOf(service) : undefined;
+    this.cachedRoles = { sources, desk: deskService ? this.ticketDeskOf(deskService) : undefined };
+    return this.cachedRoles;
   }
 
   catalog(): ToolCatalog {
@@ -184,7 +226,9 @@ export class McpRegistry {
   }
 
   private knowledgeSource(service: Service): KnowledgeSource {
-    return {
+    const known = this.sourceOf.get(service.config.name);
+    if (known) return known;
+    const source: KnowledgeSource = {
       name: service.config.name,
       label: this.label(service),
       // An open breaker still lets a call through once its half-open time has passed, so it is not "unavailable" here.
@@ -200,10 +244,14 @@ export class McpRegistry {
         return service.profile.parseSearch(tool, result, service.config.name).slice(0, limit);
       },
     };
+    this.sourceOf.set(service.config.name, source);
+    return source;
   }
 
   private ticketDeskOf(service: Service): TicketDesk {
-    return {
+    const known = this.deskOf.get(service.config.name);
+    if (known) return known;
+    const desk: TicketDesk = {
       name: service.config.name,
       label: this.label(service),
       isAvailable: () => service.connection.state === 'connected',
@@ -228,6 +276,8 @@ export class McpRegistry {
         return service.profile.parseTicket(result);
       },
     };
+    this.deskOf.set(service.config.name, desk);
+    return desk;
   }
 
   /** One logical call through the service's policy, measured and recorded once. */

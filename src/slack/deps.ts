@@ -30,8 +30,11 @@ export interface SlackDeps {
   work: WorkTracker;
   logger: Logger;
   settings: {
-    /** Whether a ticket desk is configured; without one, tickets are stored locally. */
-    ticketsEnabled: boolean;
+    /**
+     * Whether a ticket desk is connected now; without one, tickets are stored locally. Read it
+     * for each card: main.ts makes it a getter that follows the desk as it connects or goes.
+     */
+    readonly ticketsEnabled: boolean;
     /** Slack user ids allowed admin commands (SUPPORT_ADMINS). */
     supportAdmins: readonly string[];
     /**

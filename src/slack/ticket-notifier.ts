@@ -13,8 +13,8 @@ const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
 export interface SlackTicketNotifierOptions {
   /** The Web API client; undefined while Slack is not connected (the ticket is then only stored). */
   client: () => WebClient | undefined;
-  /** Label of the ticket desk ("HelpScout") for the card. */
-  deskLabel?: string;
+  /** Label of the ticket desk ("HelpScout") for the card, as it is now (the desk may connect late). */
+  deskLabel?: () => string | undefined;
   /** The answer the ticket came from, so the card keeps showing the question. */
   findAnswer?: (questionId: string) => Promise<Answer | undefined>;
   /** Remembers a DM the card moved to, so later changes update it instead of sending another. */
@@ -36,7 +36,7 @@ export class SlackTicketNotifier implements TicketNotifier {
 
   async ticketChanged(ticket: Ticket): Promise<void> {
     const answer = ticket.questionId ? await this.options.findAnswer?.(ticket.questionId) : undefined;
-    const message = ticketCard(ticketView(ticket, this.options.deskLabel), answer);
+    const message = ticketCard(ticketView(ticket, this.options.deskLabel?.()), answer);
     const { responseUrl, channelId, ts } = ticket.card;
     const fresh = this.clock.now().getTime() - ticket.createdAt.getTime() < RESPONSE_URL_USABLE_MS;
     if (responseUrl && fresh && (await replaceViaResponseUrl(responseUrl, message, this.options.logger)))

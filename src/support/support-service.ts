@@ -7,7 +7,8 @@ import { neutralTriager, type Triager } from './triage.js';
 import type { Answer, FeedbackKind, KnowledgeHit, Question, QuestionInput, SourceLookup } from './types.js';
 
 export interface SupportServiceOptions {
-  sources: KnowledgeSource[];
+  /** Where questions are looked up; a function is asked again for every question (sources that come and go). */
+  sources: readonly KnowledgeSource[] | (() => readonly KnowledgeSource[]);
   store: SupportStore;
   logger: Logger;
   triager?: Triager;
@@ -37,8 +38,10 @@ export class SupportService {
     this.clock = options.clock ?? systemClock;
   }
 
+  /** The knowledge sources as they are now. */
   get sources(): readonly KnowledgeSource[] {
-    return this.options.sources;
+    const { sources } = this.options;
+    return typeof sources === 'function' ? sources() : sources;
   }
 
   /** Builds the stored form of a question: id, cut text, fingerprint, triage. */
@@ -67,7 +70,7 @@ export class SupportService {
       this.release(question.askerId);
     }
     try {
-      const lookups = await Promise.all(this.options.sources.map((source) => this.lookUp(source, question)));
+      const lookups = await Promise.all(this.sources.map((source) => this.lookUp(source, question)));
       const allHits = lookups.flatMap((lookup) => lookup.hits);
       const hits = rankHits(question.text, allHits, this.options.answerLimit ?? 3);
       const answer: Answer = {

@@ -17,6 +17,7 @@ function service(name: string, url: string, overrides: Partial<McpServiceConfig>
     env: {},
     headers: {},
     timeout_ms: 1_000,
+    connect_timeout_ms: 5_000,
     retry_attempts: 2,
     max_concurrency: 8,
     profile: 'deskhand',

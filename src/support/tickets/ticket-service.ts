@@ -8,8 +8,16 @@ import type { Ticket, TicketDeskUpdate, TicketInput } from './types.js';
 
 export interface TicketServiceOptions {
   store: TicketStore;
-  /** The ticket desk; without one, tickets are stored as `local`. */
-  desk?: TicketDesk;
+  /**
+   * The ticket desk; without one, tickets are stored as `local`. A function is asked again for
+   * every ticket and outbox step (a desk that connects late or goes away).
+   */
+  desk?: TicketDesk | (() => TicketDesk | undefined);
+  /**
+   * Whether a desk may still appear (a service is still starting and its tools are not known
+   * yet): a ticket asked for meanwhile waits as `pending` for the outbox instead of staying `local`.
+   */
+  awaitingDesk?: () => boolean;
   logger: Logger;
   clock?: Clock;
   /** How long one attempt may take before it counts as failed (and is retried). */
@@ -52,14 +60,20 @@ export class TicketService {
     this.maxAttempts = options.maxAttempts ?? 8;
   }
 
-  /** Whether tickets go to a desk (otherwise they are kept as `local`). */
+  /** The desk tickets go to now, if any. */
+  get desk(): TicketDesk | undefined {
+    const { desk } = this.options;
+    return typeof desk === 'function' ? desk() : desk;
+  }
+
+  /** Whether tickets go to a desk now (otherwise they are kept as `local`). */
   get deskConfigured(): boolean {
-    return this.options.desk !== undefined;
+    return this.desk !== undefined;
   }
 
   /** Label of the desk tickets go to ("HelpScout"), if any. */
   get deskLabel(): string | undefined {
-    return this.options.desk?.label;
+    return this.desk?.label;
   }
 
   /**
@@ -71,7 +85,9 @@ export class TicketService {
     const idempotencyKey =
       input.idempotencyKey ?? (input.questionId ? `question:${input.questionId}` : undefined);
     if (!idempotencyKey) throw new Error('a ticket needs a question id or an idempotency key');
-    const { desk } = this.options;
+    const desk = this.desk;
+    // No desk yet, but one may be starting: the ticket waits for the outbox, due at once.
+    const waitsForDesk = !desk && (this.options.awaitingDesk?.() ?? false);
     const now = this.clock.now();
     const { ticket, inserted } = await this.options.store.insert({
       idempotencyKey,
@@ -83,7 +99,7 @@ export class TicketService {
       type: input.type,
       requesterId: input.requesterId,
       reason: input.reason,
-      status: desk ? 'pending' : 'local',
+      status: desk || waitsForDesk ? 'pending' : 'local',
       desk: desk?.name,
       // The insert is this call's claim on the first attempt: the outbox leaves it alone meanwhile.
       attempts: desk ? 1 : 0,
@@ -91,7 +107,7 @@ export class TicketService {
       card: { responseUrl: input.responseUrl, ...input.card },
     });
     if (!inserted || !desk) return ticket;
-    return (await this.attempt(ticket)) ?? ((await this.options.store.findById(ticket.id)) as Ticket);
+    return (await this.attempt(desk, ticket)) ?? ((await this.options.store.findById(ticket.id)) as Ticket);
   }
 
   /**
@@ -130,9 +146,10 @@ export class TicketService {
    * they now stand, for the asker's card.
    */
   async fileDue(limit: number): Promise<{ claimed: number; changed: Ticket[] }> {
-    if (!this.options.desk) return { claimed: 0, changed: [] };
+    const desk = this.desk;
+    if (!desk) return { claimed: 0, changed: [] };
     const claimed = await this.options.store.claimDue(limit, this.clock.now(), this.leaseMs);
-    const outcomes = await Promise.all(claimed.map((ticket) => this.attempt(ticket)));
+    const outcomes = await Promise.all(claimed.map((ticket) => this.attempt(desk, ticket)));
     return { claimed: claimed.length, changed: outcomes.filter((ticket) => ticket !== undefined) };
   }
 
@@ -151,8 +168,7 @@ export class TicketService {
   }
 
   /** Tries the desk once for a claimed ticket and records the outcome; undefined if the claim was lost meanwhile. */
-  private async attempt(ticket: Ticket): Promise<Ticket | undefined> {
-    const desk = this.options.desk as TicketDesk;
+  private async attempt(desk: TicketDesk, ticket: Ticket): Promise<Ticket | undefined> {
     const outcome = await this.callDesk(desk, ticket);
     const ref: AttemptRef = { id: ticket.id, attempts: ticket.attempts };
     const now = this.clock.now();

@@ -57,6 +57,7 @@ describe.skipIf(!existsSync(OFFICIAL))(
             env: { NOTION_TOKEN: FAKE_NOTION_TOKEN, BASE_URL: notion.url },
             headers: {},
             timeout_ms: 10_000,
+            connect_timeout_ms: 20_000,
             retry_attempts: 1,
             max_concurrency: 4,
             profile: 'notion-official',

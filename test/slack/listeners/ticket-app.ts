@@ -93,7 +93,7 @@ export async function startTicketApp(
   const notifier = (service: TicketService) =>
     new SlackTicketNotifier({
       client: () => app.app.client,
-      deskLabel: service.deskLabel,
+      deskLabel: () => service.deskLabel,
       findAnswer: (questionId) => support.findAnswer(questionId),
       rememberCard: (ticketId, location) => service.rememberCard(ticketId, location),
       logger,

@@ -46,7 +46,7 @@ describe('the asker’s ticket card following the ticket', () => {
     const client = slack.client();
     notifier = new SlackTicketNotifier({
       client: () => client,
-      deskLabel: 'HelpScout',
+      deskLabel: () => 'HelpScout',
       rememberCard: async (ticketId, location) => {
         remembered.push({ ticketId, location });
       },

@@ -124,6 +124,22 @@ describe('filing a ticket', () => {
     expect(ticket.desk).toBeUndefined();
   });
 
+  it('holds a ticket as pending while a desk may still be starting, and files it once the desk is there', async () => {
+    let connected: TicketDeskDouble | undefined;
+    const tickets = service({ desk: () => connected, awaitingDesk: () => connected === undefined });
+    const waiting = await tickets.requestTicket(request());
+    expect(waiting).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(tickets.deskConfigured).toBe(false);
+    expect(await tickets.fileDue(50)).toMatchObject({ claimed: 0 });
+    connected = desk;
+    expect(tickets.deskLabel).toBe(desk.label);
+    const { changed } = await tickets.fileDue(50);
+    expect(changed.find((ticket) => ticket.id === waiting.id)).toMatchObject({
+      status: 'created',
+      desk: 'helpscout',
+    });
+  });
+
   it('marks a ticket the desk refuses as failed, with the desk’s reason', async () => {
     desk.mode = 'refusing';
     const ticket = await service().requestTicket(request());

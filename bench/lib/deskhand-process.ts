@@ -1,0 +1,41 @@
+/**
+ * deskhand as its own process, as `npm start` runs it, for benchmarks that measure it from outside
+ * (CPU of its process tree, a CPU profile). Configured by its environment; reports its URL over IPC.
+ * DESKHAND_ROOT points at another checkout to measure its code instead (a baseline).
+ * IPC messages: `profile-start` / `profile-stop <file>` record a CPU profile of the main process.
+ */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+type Main = typeof import('../../src/main.js');
+type Env = typeof import('../../src/config/env.js');
+
+const root = resolve(process.env.DESKHAND_ROOT ?? new URL('../..', import.meta.url).pathname);
+const { startDeskhand } = (await import(pathToFileURL(`${root}/src/main.ts`).href)) as Main;
+const { loadEnv } = (await import(pathToFileURL(`${root}/src/config/env.ts`).href)) as Env;
+
+const running = await startDeskhand(loadEnv(process.env), { host: '127.0.0.1' });
+const session = new Session();
+
+process.on('message', (message: { kind: string; file?: string }) => {
+  void (async () => {
+    if (message.kind === 'profile-start') {
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.setSamplingInterval', { interval: 200 });
+      await session.post('Profiler.start');
+      process.send?.({ kind: 'profile-started' });
+    } else if (message.kind === 'profile-stop' && message.file) {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(message.file, JSON.stringify(profile));
+      session.disconnect();
+      process.send?.({ kind: 'profile-stopped' });
+    } else if (message.kind === 'stop') {
+      await running.stop();
+      process.exit(0);
+    }
+  })();
+});
+process.send?.({ kind: 'ready', url: running.url });
