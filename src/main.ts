@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { buildReplyWriter } from './compose/replies.js';
 import type { AppConfig } from './config/env.js';
 import { loadMcpServices, type McpServiceConfig } from './config/mcp-services.js';
 import { type Database, openDatabase } from './db/client.js';
@@ -131,6 +132,7 @@ export async function startDeskhand(
     lookupDeadlineMs: config.lookupDeadlineMs,
     questionMaxChars: config.questionMaxChars,
     questionsPerMinute: config.questionsPerMinute,
+    replies: buildReplyWriter(config, database.db, logger),
   });
 
   const tickets = new TicketService({

@@ -1,5 +1,14 @@
 export { ALERT_TAKE_ACTION, type AlertView, alertCard, escalationText } from './alert-card.js';
-export { ANSWER_ACTIONS, answerCard, lookupContext, questionBlock, sourceBlocks } from './answer-card.js';
+export {
+  ANSWER_ACTIONS,
+  answerBlocks,
+  answerCard,
+  lookupContext,
+  questionBlock,
+  relatedBlocks,
+  replyBlock,
+  sourceBlocks,
+} from './answer-card.js';
 export { cardAsText, mrkdwnAsText } from './card-as-text.js';
 export { digestCard } from './digest-card.js';
 export { feedbackCard } from './feedback-card.js';

@@ -35,7 +35,14 @@ export interface WrittenReply {
  * and arrives within the deadline. Records an audit of each reply; never throws.
  */
 export class ReplyWriter {
+  private readonly pendingAudits = new Set<Promise<void>>();
+
   constructor(private readonly options: ReplyWriterOptions = {}) {}
+
+  /** Waits for the audit rows still being written (before a short-lived process exits). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.pendingAudits]);
+  }
 
   get usesModel(): boolean {
     return this.options.model !== undefined;
@@ -146,12 +153,16 @@ export class ReplyWriter {
   private record(audit: ReplyAudit): void {
     const log = this.options.audit;
     if (!log) return;
-    log.record(audit).catch((error: unknown) => {
-      this.options.logger?.warn(
-        { questionId: audit.questionId, err: (error as Error).message },
-        'could not store the reply audit',
-      );
-    });
+    const pending = log
+      .record(audit)
+      .catch((error: unknown) => {
+        this.options.logger?.warn(
+          { questionId: audit.questionId, err: (error as Error).message },
+          'could not store the reply audit',
+        );
+      })
+      .finally(() => this.pendingAudits.delete(pending));
+    this.pendingAudits.add(pending);
   }
 }
 
