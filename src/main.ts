@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { buildMcpEndpoint } from './compose/mcp-endpoint.js';
+import { buildReplyWriter } from './compose/replies.js';
 import { resolveServices } from './compose/services.js';
 import type { AppConfig } from './config/env.js';
 import type { McpServiceConfig } from './config/mcp-services.js';
@@ -133,6 +134,7 @@ export async function startDeskhand(
     lookupDeadlineMs: config.lookupDeadlineMs,
     questionMaxChars: config.questionMaxChars,
     questionsPerMinute: config.questionsPerMinute,
+    replies: buildReplyWriter(config, database.db, logger),
   });
 
   const tickets = new TicketService({

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { buildReplyWriter } from '../compose/replies.js';
 import { resolveServices } from '../compose/services.js';
 import type { AppConfig } from '../config/env.js';
 import { openConfiguredDatabase } from '../db/client.js';
@@ -10,6 +11,32 @@ import { createMetricsRegistry } from '../observability/metrics.js';
 import { cardAsText } from '../slack/blocks/card-as-text.js';
 import { answerCard } from '../slack/blocks/index.js';
 import { SupportService } from '../support/support-service.js';
+import type { Answer } from '../support/types.js';
+
+/**
+ * The answer as `--json` prints it (DESIGN.md §2): everything the workflow produced, `found`, and a
+ * top-level `reply` of `{ text, method, citations: [{ n, title, url, source }] }`, null when
+ * nothing was found.
+ */
+export function answerJson(answer: Answer): Record<string, unknown> {
+  const { reply, ...rest } = answer;
+  return {
+    ...rest,
+    reply: reply
+      ? {
+          text: reply.text,
+          method: reply.method,
+          citations: reply.citations.map((citation) => ({
+            n: citation.n,
+            title: citation.title,
+            url: citation.url ?? null,
+            source: citation.source,
+          })),
+          parts: reply.parts,
+        }
+      : null,
+  };
+}
 
 /** `deskhand ask "<question>"`: the full workflow once, the answer card printed as text. */
 export async function runAsk(args: string[], config: AppConfig): Promise<number> {
@@ -41,12 +68,14 @@ export async function runAsk(args: string[], config: AppConfig): Promise<number>
   try {
     await database.migrate();
     await registry.connectAll();
+    const replies = buildReplyWriter(config, database.db, logger);
     const support = new SupportService({
       sources: registry.knowledgeSources(),
       store: new DrizzleSupportStore(database.db),
       logger,
       lookupDeadlineMs: config.lookupDeadlineMs,
       questionMaxChars: config.questionMaxChars,
+      replies,
     });
     const answer = await support.ask({
       text: question,
@@ -55,8 +84,9 @@ export async function runAsk(args: string[], config: AppConfig): Promise<number>
       channelKind: 'im',
       markedUrgent: values.urgent,
     });
+    await replies.flush();
     if (values.json) {
-      console.log(JSON.stringify(answer, null, 2));
+      console.log(JSON.stringify(answerJson(answer), null, 2));
     } else {
       console.log(
         cardAsText(answerCard(answer, { ticketsEnabled: registry.ticketDesk() !== undefined }).blocks),

@@ -71,6 +71,13 @@ export const envSchema = z.object({
   QUESTIONS_PER_MINUTE: positiveInt(10),
   SHUTDOWN_GRACE_MS: positiveInt(10_000),
   DESKHAND_MCP_TOKEN: optionalString,
+  LLM_BASE_URL: optionalString.pipe(z.url('must be a URL such as https://api.openai.com/v1').optional()),
+  LLM_MODEL: optionalString,
+  LLM_API_KEY: optionalString,
+  LLM_DEADLINE_MS: positiveInt(6000),
+  LLM_PRIVATE_OK: optionalString.pipe(
+    z.enum(['true', 'false', '1', '0'], 'must be true or false').optional(),
+  ),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;
@@ -113,6 +120,8 @@ export interface AppConfig {
   shutdownGraceMs: number;
   /** DESKHAND_MCP_TOKEN: the bearer for deskhand's own MCP endpoint `POST /mcp`; unset, there is no endpoint. */
   mcpToken?: string;
+  /** The optional OpenAI-compatible model that writes the reply; unset: extractive replies only. */
+  llm?: { baseUrl: string; model: string; apiKey?: string; deadlineMs: number; privateOk: boolean };
   /** Values that must never be printed: every token and secret read above. */
   secrets: string[];
 }
@@ -155,6 +164,7 @@ export function loadEnv(env: Record<string, string | undefined> = process.env): 
     e.NOTION_TOKEN,
     e.HELPSCOUT_APP_SECRET,
     e.HELPSCOUT_WEBHOOK_SECRET,
+    e.LLM_API_KEY,
     passwordOf(e.DATABASE_URL),
     e.DESKHAND_MCP_TOKEN,
   ].filter((value): value is string => typeof value === 'string' && value.length >= 4);
@@ -192,7 +202,31 @@ export function loadEnv(env: Record<string, string | undefined> = process.env): 
     questionsPerMinute: e.QUESTIONS_PER_MINUTE,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     mcpToken: mcpToken(e.DESKHAND_MCP_TOKEN),
+    ...llmConfig(e),
     secrets,
+  };
+}
+
+function llmConfig(e: RawEnv): Pick<AppConfig, 'llm'> {
+  if (!e.LLM_BASE_URL) {
+    if (e.LLM_MODEL) throw new ConfigError('LLM_BASE_URL is not set: it is needed with LLM_MODEL');
+    return {};
+  }
+  if (!e.LLM_MODEL) {
+    throw new ConfigError(
+      'LLM_MODEL is not set: name the model to use at LLM_BASE_URL (for example gpt-4o-mini or llama3.1)',
+    );
+  }
+  if (e.LLM_DEADLINE_MS < 100)
+    throw new ConfigError(`LLM_DEADLINE_MS must be at least 100 (got "${e.LLM_DEADLINE_MS}")`);
+  return {
+    llm: {
+      baseUrl: e.LLM_BASE_URL,
+      model: e.LLM_MODEL,
+      apiKey: e.LLM_API_KEY,
+      deadlineMs: e.LLM_DEADLINE_MS,
+      privateOk: e.LLM_PRIVATE_OK === 'true' || e.LLM_PRIVATE_OK === '1',
+    },
   };
 }
 

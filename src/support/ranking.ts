@@ -1,32 +1,72 @@
-import { keyTerms, stem } from './text.js';
-import type { KnowledgeHit, RankedHit } from './types.js';
-
-/** Below this relevance no hit counts as an answer; the card offers a ticket instead. */
-export const GOOD_ANSWER_RELEVANCE = 0.5;
+import { analyse, editDistanceWithin, questionTerms } from './analysis.js';
+import type { KnowledgeHit, Passage, RankedHit } from './types.js';
 
 /**
- * Merges hits from every source into one list, best first. Sources score on scales of their own
- * (minisearch's BM25, Notion's order, HelpScout's order), so relevance is measured the same way
- * for all: the share of the question's key terms found in the hit's title and snippet, with the
- * title weighing more, nudged by the hit's rank within its own source.
+ * Words that say little about which article answers a question: they appear in most of them.
+ * They still count, at a fraction of a subject word's weight.
+ */
+const WEAK_TERMS = new Set(
+  (
+    'account acme cloud app change set setting settings work works new add edit update page user people ' +
+    'problem issue error click open option can able time day week month year first last other ' +
+    'admin owner member workspace'
+  )
+    .split(' ')
+    .flatMap((word) => analyse(word)),
+);
+const WEAK_WEIGHT = 0.35;
+
+/**
+ * The found decision's thresholds, calibrated on bench/data/answer-quality.jsonl (see
+ * BENCHMARKS.md, "Answer quality"): the best hit must cover at least FOUND_COVERAGE of the
+ * question's weighted subject, and lead the next hit from another article by FOUND_MARGIN unless
+ * it covers the question almost whole.
+ */
+export const FOUND_COVERAGE = 0.6;
+export const FOUND_MARGIN = 0.02;
+export const SURE_COVERAGE = 0.85;
+/** Near misses below this relevance are not worth a "might also help" link. */
+export const RELATED_RELEVANCE = 0.3;
+
+interface TermMatch {
+  term: string;
+  weight: number;
+}
+
+/** How far a hit's text covers the question, per passage and over the whole hit. */
+interface HitMatch {
+  coverage: number;
+  titleCoverage: number;
+  bestPassage: number;
+}
+
+/** The hit's passages, or its snippet as the one passage when the source sent no text. */
+export function passagesOf(hit: KnowledgeHit): Passage[] {
+  if (hit.passages && hit.passages.length > 0) return hit.passages;
+  return hit.snippet ? [{ text: hit.snippet }] : [];
+}
+
+/**
+ * Merges hits from every source into one list, best first, on one scale (0..1) whatever each
+ * source's own scoring: the weighted share of the question's subject terms (stemmed, synonyms
+ * folded, question words left out, typos forgiven) found in the hit's best passage with its title
+ * and heading, a bonus for terms in the title, and a nudge from the hit's rank in its own source.
  */
 export function rankHits(question: string, hits: KnowledgeHit[], limit: number): RankedHit[] {
-  const terms = keyTerms(question).map(stem);
-  const rankInSource = new Map<KnowledgeHit, number>();
-  const bySource = new Map<string, KnowledgeHit[]>();
-  for (const hit of hits) bySource.set(hit.source, [...(bySource.get(hit.source) ?? []), hit]);
-  for (const sourceHits of bySource.values()) {
-    const ordered = [...sourceHits].sort((a, b) => b.score - a.score);
-    for (const [rank, hit] of ordered.entries()) rankInSource.set(hit, rank);
-  }
-
-  const ranked = hits.map((hit) => {
-    const coverage = termCoverage(terms, hit);
-    const rank = rankInSource.get(hit) ?? 0;
-    const relevance = Math.min(1, coverage * 0.85 + 0.15 / (1 + rank));
-    return { ...hit, relevance: Math.round(relevance * 1000) / 1000 };
+  const terms = weightedTerms(question);
+  const wantsSteps = asksHow(question);
+  const sourceStrength = strengthInSource(hits);
+  const ranked = hits.map((hit): RankedHit => {
+    const match = matchHit(terms, hit, wantsSteps);
+    const strength = sourceStrength.get(hit) ?? 0;
+    const relevance = Math.min(1, 0.78 * match.coverage + 0.12 * match.titleCoverage + 0.1 * strength);
+    return {
+      ...hit,
+      relevance: round(relevance),
+      coverage: round(match.coverage),
+      bestPassage: match.bestPassage,
+    };
   });
-
   const seen = new Set<string>();
   return ranked
     .sort((a, b) => b.relevance - a.relevance || b.score - a.score)
@@ -39,19 +79,116 @@ export function rankHits(question: string, hits: KnowledgeHit[], limit: number):
     .slice(0, limit);
 }
 
-function termCoverage(terms: string[], hit: KnowledgeHit): number {
-  if (terms.length === 0) return 0;
-  const titleTerms = new Set(keyTerms(hit.title).map(stem));
-  const bodyTerms = new Set(keyTerms(hit.snippet).map(stem));
-  let score = 0;
-  for (const term of terms) {
-    if (titleTerms.has(term) || [...titleTerms].some((t) => t.startsWith(term) || term.startsWith(t)))
-      score += 1;
-    else if (
-      bodyTerms.has(term) ||
-      [...bodyTerms].some((t) => t.length > 3 && (t.startsWith(term) || term.startsWith(t)))
-    )
-      score += 0.7;
+/** What the found decision saw, to explain and to calibrate it. */
+export interface FoundDecision {
+  found: boolean;
+  coverage: number;
+  margin: number;
+  /** Another source's hit agrees (covers the question nearly as well). */
+  agreement: boolean;
+}
+
+/**
+ * Whether the best hit answers the question: it covers enough of the question's subject, and
+ * either covers nearly all of it or stands clear of the next hit (a question every article covers
+ * a little is one none of them answers). A second source covering it as well counts for it.
+ */
+export function decideFound(ranked: readonly RankedHit[]): FoundDecision {
+  const [top, ...rest] = ranked;
+  if (!top) return { found: false, coverage: 0, margin: 0, agreement: false };
+  const coverage = top.coverage ?? top.relevance;
+  const next = rest[0];
+  const margin = next ? top.relevance - next.relevance : top.relevance;
+  const agreement = rest.some(
+    (hit) => hit.source !== top.source && (hit.coverage ?? 0) >= Math.max(FOUND_COVERAGE, coverage - 0.1),
+  );
+  const threshold = agreement ? FOUND_COVERAGE - 0.05 : FOUND_COVERAGE;
+  const found = coverage >= threshold && (coverage >= SURE_COVERAGE || margin >= FOUND_MARGIN || agreement);
+  return { found, coverage, margin: round(margin), agreement };
+}
+
+/** The question's subject terms with their weights: weak words count less, unknown words count full. */
+export function weightedTerms(question: string): TermMatch[] {
+  return questionTerms(question).map((term) => ({ term, weight: WEAK_TERMS.has(term) ? WEAK_WEIGHT : 1 }));
+}
+
+function matchHit(terms: readonly TermMatch[], hit: KnowledgeHit, wantsSteps: boolean): HitMatch {
+  if (terms.length === 0) return { coverage: 0, titleCoverage: 0, bestPassage: 0 };
+  const total = terms.reduce((sum, term) => sum + term.weight, 0);
+  const title = new Set(analyse(hit.title));
+  const passages = passagesOf(hit);
+  const passageTerms = passages.map(
+    (passage) => new Set([...analyse(passage.heading ?? ''), ...analyse(passage.text)]),
+  );
+  const whole = new Set(title);
+  for (const vocabulary of passageTerms) for (const term of vocabulary) whole.add(term);
+  // Each question term is looked up once in the whole hit: itself, else a typo or longer form of it.
+  const forms = terms.map((term) => ({
+    ...term,
+    form: whole.has(term.term) ? term.term : nearForm(term.term, whole),
+  }));
+  const credit = (form: string | undefined, term: string) =>
+    form === undefined ? 0 : form === term ? 1 : 0.8;
+  const cover = (...vocabularies: ReadonlySet<string>[]) =>
+    forms.reduce((sum, { term, weight, form }) => {
+      const present = form !== undefined && vocabularies.some((vocabulary) => vocabulary.has(form));
+      return sum + (present ? weight * credit(form, term) : 0);
+    }, 0) / total;
+
+  let best = { index: 0, coverage: passages.length === 0 ? cover(title) : 0, rank: -1 };
+  for (const [index, vocabulary] of passageTerms.entries()) {
+    const coverage = cover(title, vocabulary);
+    // Between passages covering the question alike, the one whose heading names it wins, then one with steps.
+    const passage = passages[index] as Passage;
+    const rank =
+      coverage +
+      0.05 * cover(new Set(analyse(passage.heading ?? ''))) +
+      (wantsSteps && /^\s*1[.)]\s/m.test(passage.text) ? 0.03 : 0);
+    if (rank > best.rank) best = { index, coverage, rank };
   }
-  return score / terms.length;
+  // The whole text counts too, a little less: a question can be answered across two sections.
+  const coverage = Math.max(best.coverage, cover(whole) * 0.92);
+  return { coverage, titleCoverage: cover(title), bestPassage: best.index };
+}
+
+/** A word of the vocabulary that is a typo (one edit) or a longer or shorter form of `term`. */
+function nearForm(term: string, vocabulary: ReadonlySet<string>): string | undefined {
+  if (term.length < 4) return undefined;
+  for (const word of vocabulary) {
+    if (word.length < 4 || Math.abs(word.length - term.length) > 4) continue;
+    if (word.startsWith(term) || term.startsWith(word)) return word;
+    if (
+      term.length >= 5 &&
+      Math.abs(word.length - term.length) <= 1 &&
+      (word[0] === term[0] || word[1] === term[1]) &&
+      editDistanceWithin(term, word, 1) <= 1
+    )
+      return word;
+  }
+  return undefined;
+}
+
+/** "How do I…", "how to…", "steps to…": a question whose answer is a procedure. */
+export function asksHow(question: string): boolean {
+  return /\b(?:how|steps?|walk me through|where do i|where can i)\b/i.test(question);
+}
+
+/** Each hit's standing in its own source, 0..1: its score over the source's best score, by rank as well. */
+function strengthInSource(hits: readonly KnowledgeHit[]): Map<KnowledgeHit, number> {
+  const bySource = new Map<string, KnowledgeHit[]>();
+  for (const hit of hits) bySource.set(hit.source, [...(bySource.get(hit.source) ?? []), hit]);
+  const strength = new Map<KnowledgeHit, number>();
+  for (const sourceHits of bySource.values()) {
+    const ordered = [...sourceHits].sort((a, b) => b.score - a.score);
+    const best = ordered[0]?.score ?? 0;
+    for (const [rank, hit] of ordered.entries()) {
+      const byScore = best > 0 ? Math.max(0, hit.score) / best : 0;
+      strength.set(hit, (byScore + 1 / (1 + rank)) / 2);
+    }
+  }
+  return strength;
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
 }

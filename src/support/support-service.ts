@@ -1,10 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { type Clock, type KnowledgeSource, type SupportStore, systemClock } from './ports.js';
-import { GOOD_ANSWER_RELEVANCE, rankHits } from './ranking.js';
+import { decideFound, rankHits } from './ranking.js';
+import { ReplyWriter } from './replies/index.js';
 import { fingerprint, truncate } from './text.js';
 import { neutralTriager, type Triager } from './triage.js';
-import type { Answer, FeedbackKind, KnowledgeHit, Question, QuestionInput, SourceLookup } from './types.js';
+import type {
+  Answer,
+  FeedbackKind,
+  KnowledgeHit,
+  Question,
+  QuestionInput,
+  RankedHit,
+  SourceLookup,
+} from './types.js';
 
 export interface SupportServiceOptions {
   /** Where questions are looked up; a function is asked again for every question (sources that come and go). */
@@ -16,8 +25,10 @@ export interface SupportServiceOptions {
   /** A source that has not answered by then is reported as timed out; the answer does not wait longer. */
   lookupDeadlineMs: number;
   questionMaxChars: number;
-  /** How many sources the card shows. */
+  /** How many ranked hits the reply and the "might also help" links are chosen from. */
   answerLimit?: number;
+  /** Writes the reply at the top of the card; an extractive writer by default. */
+  replies?: ReplyWriter;
   /** How many hits to ask each source for. */
   perSourceLimit?: number;
   /** Questions one person may ask per minute; 0 turns the limit off. */
@@ -30,12 +41,14 @@ export type RateLimitVerdict = { allowed: true } | { allowed: false; retryAfterS
 export class SupportService {
   private readonly triager: Triager;
   private readonly clock: Clock;
+  private readonly replies: ReplyWriter;
   /** Questions allowed by the rate limit but not stored yet: a burst must not slip between check and insert. */
   private readonly reserved = new Map<string, number[]>();
 
   constructor(private readonly options: SupportServiceOptions) {
     this.triager = options.triager ?? neutralTriager;
     this.clock = options.clock ?? systemClock;
+    this.replies = options.replies ?? new ReplyWriter({ logger: options.logger });
   }
 
   /** The knowledge sources as they are now. */
@@ -72,12 +85,22 @@ export class SupportService {
     try {
       const lookups = await Promise.all(this.sources.map((source) => this.lookUp(source, question)));
       const allHits = lookups.flatMap((lookup) => lookup.hits);
-      const hits = rankHits(question.text, allHits, this.options.answerLimit ?? 3);
+      const ranked = rankHits(question.text, allHits, this.options.answerLimit ?? 6);
+      const decision = decideFound(ranked);
+      const written = await this.replies.write(question.text, ranked, decision.found, {
+        questionId: question.id,
+        teamId: question.teamId,
+        channelKind: question.channelKind,
+        entryPoint: question.entryPoint,
+      });
+      const found = decision.found && written.reply !== undefined;
       const answer: Answer = {
         question,
-        hits,
-        lookups,
-        found: (hits[0]?.relevance ?? 0) >= GOOD_ANSWER_RELEVANCE,
+        hits: written.cited.map(withoutPassages),
+        related: written.related.map(withoutPassages),
+        lookups: lookups.map((lookup) => ({ ...lookup, hits: lookup.hits.map(withoutPassages) })),
+        found,
+        ...(found && written.reply ? { reply: written.reply } : {}),
         tookMs: Math.round(performance.now() - started),
       };
       await this.options.store.saveAnswer(answer);
@@ -190,4 +213,10 @@ export class SupportService {
       clearTimeout(timer);
     }
   }
+}
+
+/** A hit as the answer keeps it: the passages were for the reply, the card needs only the snippet. */
+function withoutPassages<T extends KnowledgeHit | RankedHit>(hit: T): T {
+  const { passages: _passages, ...rest } = hit;
+  return rest as T;
 }

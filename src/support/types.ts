@@ -40,6 +40,14 @@ export interface Question extends Omit<QuestionInput, 'text' | 'markedUrgent'> {
   createdAt: Date;
 }
 
+/** A stretch of a source's text a reply can quote: a kb section, a Notion page's blocks, a HelpScout reply. */
+export interface Passage {
+  /** The section heading, when the passage is one section of a longer text. */
+  heading?: string;
+  /** Plain text, one paragraph or list item a line; numbered steps start with "1. ". */
+  text: string;
+}
+
 /** One result a knowledge source found. */
 export interface KnowledgeHit {
   /** Name of the source that found it (the MCP service name). */
@@ -47,13 +55,46 @@ export interface KnowledgeHit {
   title: string;
   snippet: string;
   url?: string;
+  /** The source's own id for it (the kb's file path, Notion's page id, HelpScout's conversation id). */
+  path?: string;
   /** The source's own score; only comparable within one source. */
   score: number;
+  /** The text the reply is taken from; without it only the snippet can be quoted. */
+  passages?: Passage[];
 }
 
 /** A hit after merging all sources, with a relevance comparable across sources (0..1). */
 export interface RankedHit extends KnowledgeHit {
   relevance: number;
+  /** The share of the question's subject (weighted) that the hit's best passage covers (0..1). */
+  coverage?: number;
+  /** Index in `passages` of the passage that covers the question best. */
+  bestPassage?: number;
+}
+
+/** A source a reply cites, numbered as in the reply's `[n]`. */
+export interface Citation {
+  n: number;
+  title: string;
+  url?: string;
+  /** The source's name (the MCP service name). */
+  source: string;
+}
+
+/** One sentence or step of a reply, with the citations that support it. */
+export interface ReplyPart {
+  kind: 'sentence' | 'step';
+  text: string;
+  cites: number[];
+}
+
+/** The written answer at the top of a card: sentences or steps, each citing its sources. */
+export interface Reply {
+  /** The reply as plain text with `[n]` after each sentence or step. */
+  text: string;
+  method: 'extractive' | 'llm';
+  parts: ReplyPart[];
+  citations: Citation[];
 }
 
 export type LookupStatus = 'ok' | 'error' | 'timeout' | 'unavailable';
@@ -71,11 +112,15 @@ export interface SourceLookup {
 /** The outcome of looking a question up in every source. */
 export interface Answer {
   question: Question;
-  /** The best hits across sources, best first. */
+  /** The sources the reply cites, in the order of their `[n]`; empty when nothing was found. */
   hits: RankedHit[];
+  /** At most two near misses shown under "Might also help". */
+  related?: RankedHit[];
   lookups: SourceLookup[];
   /** Whether a good answer was found; if not, the card says so and offers a ticket. */
   found: boolean;
+  /** The written reply; absent when nothing was found. */
+  reply?: Reply;
   tookMs: number;
 }
 

@@ -12,26 +12,36 @@ interface FakeConversation {
   tags: string[];
   email: string;
   createdAt: string;
+  /** The agent's answer, HTML as HelpScout stores thread bodies; none for a conversation nobody answered. */
+  reply?: string;
 }
 
-const SEED: Array<Pick<FakeConversation, 'subject' | 'preview' | 'status'>> = [
+const SEED: Array<Pick<FakeConversation, 'subject' | 'preview' | 'status' | 'reply'>> = [
   {
     subject: 'Cannot reset password',
+    reply:
+      '<p>Hi there,</p><p>Reset emails sometimes land in the spam folder. Please check it, then request a new link from the sign-in page; only the latest link works.</p><p>Best,<br>Sam</p>',
     preview: 'The password reset email never arrived; resent after checking the spam folder.',
     status: 'closed',
   },
   {
     subject: 'Invoice for March',
+    reply:
+      '<p>Hello!</p><p>You can download every invoice as a PDF under Settings &rarr; Billing &rarr; Invoices. Add your VAT number there first and it will appear on new invoices.</p>',
     preview: 'Customer needed a copy of the March invoice with their VAT number.',
     status: 'closed',
   },
   {
     subject: 'SSO login loop with Okta',
+    reply:
+      '<div>The Okta app had the wrong audience URI. Set the audience to the Entity ID shown under Settings &gt; Security &gt; SSO, then sign in again.</div>',
     preview: 'Okta SAML assertion had the wrong audience; fixed in the app settings.',
     status: 'closed',
   },
   {
     subject: 'Dashboard down for everyone',
+    reply:
+      '<p>We had an outage on the dashboard for about 40 minutes. It is resolved now; you can follow incidents on the status page.</p>',
     preview: 'Outage confirmed on the status page; resolved after 40 minutes.',
     status: 'closed',
   },
@@ -47,11 +57,15 @@ const SEED: Array<Pick<FakeConversation, 'subject' | 'preview' | 'status'>> = [
   },
   {
     subject: 'API rate limit 429',
+    reply:
+      '<p>The API allows 100 requests per minute per token. When you get a 429, wait for the number of seconds in the Retry-After header, then retry with exponential backoff.</p>',
     preview: 'Integration hit the 429 rate limit; advised exponential backoff.',
     status: 'closed',
   },
   {
     subject: 'Delete my account',
+    reply:
+      '<p>Your account deletion is scheduled. Everything is removed after 30 days; until then you can sign in to cancel it.</p>',
     preview: 'Account deletion requested; confirmed and scheduled.',
     status: 'closed',
   },
@@ -71,6 +85,8 @@ export class FakeHelpScout extends FakeApi {
   tokenLifetimeSeconds = 7200;
   /** Answers a `tag` search with every conversation, as a proxy or an API change that drops the filter would. */
   ignoreTagFilter = false;
+  /** When set, reading a conversation's threads fails with HelpScout's 500. */
+  threadsFail = false;
   tokensIssued = 0;
   private readonly validTokens = new Set<string>();
 
@@ -92,6 +108,14 @@ export class FakeHelpScout extends FakeApi {
     }
     if (request.method === 'GET' && url.pathname === '/v2/conversations') return this.list(url);
     if (request.method === 'POST' && url.pathname === '/v2/conversations') return this.create(request);
+    const threads = /^\/v2\/conversations\/(\d+)\/threads$/.exec(url.pathname);
+    if (request.method === 'GET' && threads) {
+      if (this.threadsFail) return { status: 500, body: { message: 'Internal error', logRef: 'fake-500' } };
+      const conversation = this.conversations.find((candidate) => candidate.id === Number(threads[1]));
+      return conversation
+        ? { status: 200, body: threadsJson(conversation) }
+        : { status: 404, body: { message: 'Resource not found', logRef: 'fake-404' } };
+    }
     const one = /^\/v2\/conversations\/(\d+)$/.exec(url.pathname);
     if (request.method === 'GET' && one) {
       const conversation = this.conversations.find((candidate) => candidate.id === Number(one[1]));
@@ -213,5 +237,36 @@ function conversationJson(conversation: FakeConversation) {
     primaryCustomer: { email: conversation.email },
     createdAt: conversation.createdAt,
     _links: { self: { href: `/v2/conversations/${conversation.id}` } },
+  };
+}
+
+/** A conversation's threads as HelpScout lists them, newest first: the agent's reply (if any), then the customer's message. */
+function threadsJson(conversation: FakeConversation) {
+  const asked = Date.parse(conversation.createdAt);
+  const threads = [
+    ...(conversation.reply
+      ? [
+          {
+            id: conversation.id * 10 + 2,
+            type: 'reply',
+            status: conversation.status,
+            body: conversation.reply,
+            createdBy: { id: 7, type: 'user', email: 'agent@acme.example' },
+            createdAt: new Date(asked + 3_600_000).toISOString(),
+          },
+        ]
+      : []),
+    {
+      id: conversation.id * 10 + 1,
+      type: 'customer',
+      status: 'active',
+      body: `<p>${conversation.preview}</p>`,
+      createdBy: { id: 9, type: 'customer', email: conversation.email },
+      createdAt: conversation.createdAt,
+    },
+  ];
+  return {
+    _embedded: { threads },
+    page: { size: 50, totalElements: threads.length, totalPages: 1, number: 1 },
   };
 }

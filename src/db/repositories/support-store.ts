@@ -7,12 +7,15 @@ import type {
   FeedbackKind,
   LookupStatus,
   Question,
+  RankedHit,
   Urgency,
 } from '../../support/types.js';
 import type { Db } from '../client.js';
-import { feedback, lookups, questions } from '../schema/index.js';
+import { feedback, lookups, questions, replyAudits } from '../schema/index.js';
 
 type QuestionRow = typeof questions.$inferSelect;
+/** How `questions.hits` keeps the near misses apart from the cited sources. */
+type StoredHit = RankedHit & { nearMiss?: true };
 
 /** The workflow's storage in Postgres. Writes are idempotent so a retried write never duplicates a row. */
 export class DrizzleSupportStore implements SupportStore {
@@ -55,7 +58,10 @@ export class DrizzleSupportStore implements SupportStore {
           found: answer.found,
           topScore: answer.hits[0]?.relevance ?? 0,
           hitCount: answer.lookups.reduce((sum, lookup) => sum + lookup.hits.length, 0),
-          hits: answer.hits,
+          hits: [
+            ...answer.hits,
+            ...(answer.related ?? []).map((hit): StoredHit => ({ ...hit, nearMiss: true })),
+          ],
         })
         .where(eq(questions.id, question.id));
       // A retried write must not double the lookups: they are written once, with the answer.
@@ -98,10 +104,19 @@ export class DrizzleSupportStore implements SupportStore {
       .from(lookups)
       .where(eq(lookups.questionId, questionId))
       .orderBy(asc(lookups.id));
-    const hits = row.hits ?? [];
+    const stored = (row.hits ?? []) as StoredHit[];
+    const hits = stored.filter((hit) => !hit.nearMiss);
+    const related = stored.filter((hit) => hit.nearMiss).map(({ nearMiss: _nearMiss, ...hit }) => hit);
+    const [audit] = await this.db
+      .select({ reply: replyAudits.reply })
+      .from(replyAudits)
+      .where(eq(replyAudits.questionId, questionId))
+      .limit(1);
     return {
       question: toQuestion(row),
       hits,
+      ...(related.length ? { related } : {}),
+      ...(audit?.reply && row.found ? { reply: audit.reply } : {}),
       found: row.found ?? false,
       tookMs: row.answerMs ?? 0,
       lookups: lookupRows.map((lookup) => ({

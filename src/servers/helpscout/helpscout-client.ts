@@ -13,6 +13,16 @@ export interface HelpscoutConversation {
   primaryCustomer?: { email?: string };
 }
 
+/** One message of a conversation: the customer's, an agent's reply, a note. */
+export interface HelpscoutThread {
+  id: number;
+  /** customer | reply | message | note | chat | phone | lineitem | forwardparent | forwardchild */
+  type?: string;
+  body?: string;
+  createdAt?: string;
+  createdBy?: { type?: string };
+}
+
 export interface HelpscoutOptions {
   appId?: string;
   appSecret?: string;
@@ -106,6 +116,23 @@ export class HelpscoutClient {
     if (!Number.isFinite(id) || id <= 0)
       throw new ApiError('HelpScout created the conversation but sent no Resource-ID', 502, true);
     return id;
+  }
+
+  /**
+   * The agent's reply that answered a conversation: the latest reply (or outgoing message) an
+   * agent wrote, as plain text; undefined when no agent answered.
+   */
+  async resolvingReply(id: number): Promise<string | undefined> {
+    this.assertConfigured();
+    const { body } = await this.request<{ _embedded?: { threads?: HelpscoutThread[] } }>(
+      `/v2/conversations/${id}/threads`,
+      { method: 'GET' },
+    );
+    const replies = (body?._embedded?.threads ?? [])
+      .filter((thread) => (thread.type === 'reply' || thread.type === 'message') && thread.body)
+      .sort((a, b) => Date.parse(b.createdAt ?? '') - Date.parse(a.createdAt ?? ''));
+    const text = replies[0]?.body ? htmlToText(replies[0].body) : '';
+    return text || undefined;
   }
 
   async getConversation(id: number): Promise<HelpscoutConversation> {
@@ -239,4 +266,23 @@ export function conversationUrl(conversation: { id: number; number: number }): s
 /** A conversation's tags as plain names (HelpScout sends `{ id, tag }` objects; older payloads plain strings). */
 export function conversationTags(conversation: HelpscoutConversation): string[] {
   return (conversation.tags ?? []).map((tag) => (typeof tag === 'string' ? tag : (tag.tag ?? '')));
+}
+
+/** A thread body (HTML) as plain text: paragraphs and line breaks as new lines, entities decoded. */
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<(?:br|\/p|\/div|\/li|\/h[1-6])\s*\/?>/gi, '\n')
+    .replace(/<li[^>]*>/gi, '• ')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&rarr;/g, '→')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;|&apos;/g, "'")
+    .replace(/&amp;/g, '&')
+    .split('\n')
+    .map((line) => line.replace(/\s+/g, ' ').trim())
+    .filter(Boolean)
+    .join('\n');
 }

@@ -6,6 +6,8 @@ import { conversationTags, conversationUrl, type HelpscoutClient } from './helps
 
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 const TYPES = ['email', 'chat', 'phone'] as const;
+/** How many of the best conversations get their agent reply read. */
+const REPLIES_FOR_TOP = 3;
 
 /** deskhand's HelpScout MCP server: past conversations to search, and the ticket desk. */
 export function createHelpscoutServer(helpscout: HelpscoutClient): McpServer {
@@ -16,7 +18,7 @@ export function createHelpscoutServer(helpscout: HelpscoutClient): McpServer {
     {
       title: 'Search past HelpScout conversations',
       description:
-        'Finds past conversations in the mailbox that match a question; returns subject, preview, status and link.',
+        'Finds past conversations in the mailbox that match a question; returns subject, preview, status, link and, for the best matches, the agent reply that answered it.',
       inputSchema: {
         query: z.string().describe('A question or keywords'),
         type: z.enum(TYPES).optional().describe('Only conversations of this type'),
@@ -28,6 +30,14 @@ export function createHelpscoutServer(helpscout: HelpscoutClient): McpServer {
       if (!query.trim()) return errorResult('The query is empty: pass a question or keywords.');
       try {
         const conversations = await helpscout.searchConversations(query, limit ?? 5, type);
+        // The agent's answer is what a reply can quote; a thread that cannot be read only loses that.
+        const replies = await Promise.all(
+          conversations.map((conversation, rank) =>
+            rank < REPLIES_FOR_TOP
+              ? helpscout.resolvingReply(conversation.id).catch(() => undefined)
+              : Promise.resolve(undefined),
+          ),
+        );
         return jsonResult({
           results: conversations.map((conversation, rank) => ({
             id: conversation.id,
@@ -40,6 +50,7 @@ export function createHelpscoutServer(helpscout: HelpscoutClient): McpServer {
               ? { customer_email: conversation.primaryCustomer.email }
               : {}),
             score: Math.round((1 / (1 + rank)) * 1000) / 1000,
+            ...(replies[rank] ? { reply: replies[rank] } : {}),
           })),
         });
       } catch (error) {

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import MiniSearch from 'minisearch';
 import { parse as parseYaml } from 'yaml';
 import type { Logger } from '../../observability/logger.js';
+import { analyse } from '../../support/analysis.js';
 
 /** One markdown file of the knowledge folder, parsed. */
 export interface KnowledgeArticle {
@@ -22,6 +23,14 @@ export interface KnowledgeArticle {
   body: string;
   /** The markdown as written, without front matter. */
   content: string;
+  /** The article by section: the text before the first heading, then each headed section (numbered steps kept as "1. "). */
+  sections: KnowledgeSection[];
+}
+
+/** One section of an article: its heading (none for the opening text) and its plain text. */
+export interface KnowledgeSection {
+  heading?: string;
+  text: string;
 }
 
 export interface KnowledgeHit {
@@ -32,21 +41,14 @@ export interface KnowledgeHit {
   matchedTerms: string[];
   /** The query's own words, as the index understood them. */
   queryTerms: string[];
+  /** The section that matched best, by its index in `article.sections`. */
+  section?: number;
 }
 
 /** The knowledge folder is missing or unreadable; the message says what to do about it. */
 export class KnowledgeFolderError extends Error {
   override name = 'KnowledgeFolderError';
 }
-
-/** Words too common to say anything about what a question is about. */
-const STOP_WORDS = new Set(
-  (
-    'a an and are as at be but by can could do does did for from has have how i if in into is it its ' +
-    'me my no of on or our so than that the their them then there these they this to us was we were ' +
-    'what when where which who why will with would you your'
-  ).split(' '),
-);
 
 const SEARCH_OPTIONS = {
   boost: { title: 3, tags: 2, headings: 1.5 },
@@ -55,38 +57,54 @@ const SEARCH_OPTIONS = {
   combineWith: 'OR',
 } as const;
 
-type IndexedFields = Pick<KnowledgeArticle, 'path' | 'title' | 'url'> & {
+type IndexedFields = {
+  /** The article's path, or `path#n` for its n-th section. */
+  id: string;
+  title: string;
   headings: string;
   tags: string;
   body: string;
 };
 
-/** A minisearch index over a set of articles. Immutable: a changed folder gets a new index. */
+/** How much a section's match counts next to its whole article's. */
+const ARTICLE_WEIGHT = 0.5;
+
+/**
+ * A minisearch index over a set of articles, each indexed whole and section by section, so that a
+ * question answered by one section of a long article still finds it. Words are read as deskhand's
+ * core reads them (synonyms and abbreviations folded, stemmed, question words left out); typos and
+ * word beginnings still match. Immutable: a changed folder gets a new index.
+ */
 export class KnowledgeIndex {
   private readonly search: MiniSearch<IndexedFields>;
   private readonly articles = new Map<string, KnowledgeArticle>();
 
   constructor(articles: readonly KnowledgeArticle[]) {
     this.search = new MiniSearch<IndexedFields>({
-      idField: 'path',
+      idField: 'id',
       fields: ['title', 'tags', 'headings', 'body'],
-      storeFields: ['title', 'url', 'path'],
-      processTerm: (term) => {
-        const lower = term.toLowerCase();
-        return STOP_WORDS.has(lower) ? null : lower;
-      },
+      tokenize: (text) => analyse(text),
+      processTerm: (term) => term,
       searchOptions: SEARCH_OPTIONS,
     });
     for (const article of articles) this.articles.set(article.path, article);
     this.search.addAll(
-      articles.map((article) => ({
-        path: article.path,
-        title: article.title,
-        url: article.url,
-        tags: article.tags.join(' '),
-        headings: article.headings.join('\n'),
-        body: article.body,
-      })),
+      articles.flatMap((article) => [
+        {
+          id: article.path,
+          title: article.title,
+          tags: article.tags.join(' '),
+          headings: article.headings.join('\n'),
+          body: article.body,
+        },
+        ...article.sections.map((section, index) => ({
+          id: `${article.path}#${index}`,
+          title: article.title,
+          tags: article.tags.join(' '),
+          headings: section.heading ?? '',
+          body: section.text,
+        })),
+      ]),
     );
   }
 
@@ -96,13 +114,40 @@ export class KnowledgeIndex {
 
   /** The best `limit` articles for `query`, best first; empty when nothing matches. */
   query(query: string, limit: number): KnowledgeHit[] {
-    return this.search
-      .search(query)
+    const byArticle = new Map<
+      string,
+      { whole: number; best: number; section?: number; terms: Set<string>; queryTerms: Set<string> }
+    >();
+    for (const result of this.search.search(query)) {
+      const id = String(result.id);
+      const hash = id.lastIndexOf('#');
+      const path = hash >= 0 && !this.articles.has(id) ? id.slice(0, hash) : id;
+      const entry = byArticle.get(path) ?? { whole: 0, best: 0, terms: new Set(), queryTerms: new Set() };
+      if (path === id) entry.whole = result.score;
+      else if (result.score > entry.best) {
+        entry.best = result.score;
+        entry.section = Number(id.slice(hash + 1));
+      }
+      for (const term of result.terms) entry.terms.add(term);
+      for (const term of result.queryTerms) entry.queryTerms.add(term);
+      byArticle.set(path, entry);
+    }
+    return [...byArticle.entries()]
+      .map(([path, entry]) => ({ path, entry, score: entry.best + ARTICLE_WEIGHT * entry.whole }))
+      .sort((a, b) => b.score - a.score)
       .slice(0, limit)
-      .flatMap((result) => {
-        const article = this.articles.get(String(result.id));
+      .flatMap(({ path, entry, score }) => {
+        const article = this.articles.get(path);
         if (!article) return [];
-        return [{ article, score: result.score, matchedTerms: result.terms, queryTerms: result.queryTerms }];
+        return [
+          {
+            article,
+            score,
+            matchedTerms: [...entry.terms],
+            queryTerms: [...entry.queryTerms],
+            ...(entry.section !== undefined ? { section: entry.section } : {}),
+          },
+        ];
       });
   }
 }
@@ -323,6 +368,24 @@ export function parseArticle(
       ? meta.tags.split(',').map((tag) => tag.trim())
       : [];
 
+  const sections: KnowledgeSection[] = [];
+  let current: { heading?: string; lines: string[] } = { lines: [] };
+  const closeSection = () => {
+    const text = markdownToText(current.lines.join('\n'), { keepSteps: true });
+    if (text) sections.push({ ...(current.heading ? { heading: current.heading } : {}), text });
+  };
+  lines.forEach((line, lineNumber) => {
+    const heading = headingLines.get(lineNumber);
+    if (!heading) {
+      current.lines.push(line);
+      return;
+    }
+    if (lineNumber === titleLine) return;
+    closeSection();
+    current = { heading: heading.text, lines: [] };
+  });
+  closeSection();
+
   return {
     path,
     absolutePath,
@@ -332,14 +395,16 @@ export function parseArticle(
     headings,
     body: markdownToText(bodyLines.join('\n')),
     content: content.trim(),
+    sections,
   };
 }
 
 /**
  * Plain text of a markdown fragment: no markup, table rows as "cell · cell.", and each list item
- * ending in punctuation so items do not run together in a snippet.
+ * ending in punctuation so items do not run together in a snippet. With `keepSteps`, numbered
+ * items keep their number ("1. ") so a reply can show them as steps.
  */
-export function markdownToText(markdown: string): string {
+export function markdownToText(markdown: string, options: { keepSteps?: boolean } = {}): string {
   const lines = markdown.replace(/<!--[\s\S]*?-->/g, '').split(/\r?\n/);
   const LIST_ITEM = /^\s*(?:[-*+]|\d+[.)])\s+/;
   const text: string[] = [];
@@ -349,7 +414,10 @@ export function markdownToText(markdown: string): string {
     if (openItem >= 0 && last && !/[.!?:;…]$/.test(last)) text[openItem] = `${last}.`;
     openItem = -1;
   };
+  // With keepSteps (a reply's passages), a paragraph wrapped over several lines is one line of text.
+  let openParagraph = -1;
   for (const line of lines) {
+    if (!line.trim()) openParagraph = -1;
     if (/^\s*(```|~~~)/.test(line) || /^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/.test(line))
       continue;
     if (/^\s*\|.*\|\s*$/.test(line)) {
@@ -361,6 +429,7 @@ export function markdownToText(markdown: string): string {
         .map(inlineText)
         .filter(Boolean);
       text.push(`${cells.join(' · ')}.`);
+      openParagraph = -1;
       continue;
     }
     const isItem = LIST_ITEM.test(line);
@@ -368,10 +437,16 @@ export function markdownToText(markdown: string): string {
     if (!isContinuation) closeItem();
     const plain = inlineText(line.replace(LIST_ITEM, '').replace(/^\s*>\s?/, ''));
     if (!plain) continue;
+    const number = options.keepSteps ? /^\s*(\d+)[.)]\s+/.exec(line)?.[1] : undefined;
+    const isQuote = /^\s*>/.test(line);
     if (isContinuation) {
       text[openItem] = `${text[openItem]} ${plain}`;
+    } else if (options.keepSteps && !isItem && !isQuote && openParagraph >= 0) {
+      text[openParagraph] = `${text[openParagraph]} ${plain}`;
     } else {
-      text.push(plain);
+      if (options.keepSteps && !isItem && !isQuote) openParagraph = text.length;
+      else openParagraph = -1;
+      text.push(number ? `${number}. ${plain}` : plain);
       if (isItem) openItem = text.length - 1;
     }
   }

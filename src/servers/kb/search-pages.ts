@@ -21,7 +21,7 @@ const inputSchema = {
   include_content: z
     .boolean()
     .optional()
-    .describe("Also return each article's full markdown (default false)."),
+    .describe("Also return each article's full markdown and its text by section (default false)."),
 };
 
 const pageResultSchema = z.object({
@@ -30,7 +30,17 @@ const pageResultSchema = z.object({
   url: z.string().describe("The article's public URL from its front matter, else a file:// URL."),
   path: z.string().describe('Path of the markdown file inside the knowledge folder.'),
   score: z.number().describe('Relevance; higher is better, comparable only within one search.'),
+  section: z
+    .string()
+    .optional()
+    .describe('The heading of the section that matched best, if not the opening text.'),
   content: z.string().optional().describe('The full markdown, only with include_content.'),
+  sections: z
+    .array(z.object({ heading: z.string().optional(), text: z.string() }))
+    .optional()
+    .describe(
+      'The article as plain text by section (numbered steps kept as "1. "), only with include_content.',
+    ),
 });
 
 const outputSchema = { results: z.array(pageResultSchema) };
@@ -60,14 +70,21 @@ export function registerSearchPages(server: McpServer, knowledgeBase: KnowledgeB
       }
       try {
         const hits = await knowledgeBase.search(question, limit ?? DEFAULT_LIMIT);
-        const results: PageResult[] = hits.map(({ article, score, matchedTerms, queryTerms }) => ({
-          title: article.title,
-          snippet: buildSnippet(article.body, [...matchedTerms, ...queryTerms]),
-          url: article.url,
-          path: article.path,
-          score: Math.round(score * 1000) / 1000,
-          ...(include_content ? { content: article.content } : {}),
-        }));
+        const results: PageResult[] = hits.map(({ article, score, matchedTerms, queryTerms, section }) => {
+          const best = section === undefined ? undefined : article.sections[section];
+          return {
+            title: article.title,
+            snippet: buildSnippet(best?.text.replace(/^\d+\. /gm, '') ?? article.body, [
+              ...matchedTerms,
+              ...queryTerms,
+            ]),
+            url: article.url,
+            path: article.path,
+            score: Math.round(score * 1000) / 1000,
+            ...(best?.heading ? { section: best.heading } : {}),
+            ...(include_content ? { content: article.content, sections: article.sections } : {}),
+          };
+        });
         const structuredContent = { results };
         return { structuredContent, content: [{ type: 'text', text: JSON.stringify(structuredContent) }] };
       } catch (error) {

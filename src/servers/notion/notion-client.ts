@@ -9,6 +9,12 @@ export interface NotionPage {
   properties?: Record<string, { type?: string; title?: Array<{ plain_text?: string }> }>;
 }
 
+/** A page's text whole and by section. */
+export interface PageContent {
+  text: string;
+  sections: Array<{ heading?: string; text: string }>;
+}
+
 interface NotionBlock {
   id: string;
   type: string;
@@ -30,7 +36,13 @@ export class NotionClient {
 
   /** The page's text: its blocks (paragraphs, headings, lists, to-dos, quotes, callouts, code), every page of them. */
   async pageText(pageId: string, maxBlocks = 300): Promise<string> {
+    return (await this.pageContent(pageId, maxBlocks)).text;
+  }
+
+  /** The page's text, and the same text by section (split at headings, numbered list items as "1. " steps). */
+  async pageContent(pageId: string, maxBlocks = 300): Promise<PageContent> {
     const lines: string[] = [];
+    const blocks: NotionBlock[] = [];
     let cursor: string | undefined;
     do {
       const query = new URLSearchParams({ page_size: '100', ...(cursor ? { start_cursor: cursor } : {}) });
@@ -41,11 +53,14 @@ export class NotionClient {
       }>(`/v1/blocks/${encodeURIComponent(pageId)}/children?${query}`, { method: 'GET' });
       for (const block of body.results ?? []) {
         const line = blockText(block);
-        if (line) lines.push(line);
+        if (line) {
+          lines.push(line);
+          blocks.push(block);
+        }
       }
       cursor = body.has_more && body.next_cursor ? body.next_cursor : undefined;
     } while (cursor && lines.length < maxBlocks);
-    return lines.join('\n');
+    return { text: lines.join('\n'), sections: sectionsOf(blocks) };
   }
 
   private request<T>(path: string, init: RequestInit) {
@@ -132,4 +147,42 @@ function blockText(block: NotionBlock): string {
     default:
       return text;
   }
+}
+
+/** Blocks grouped under their headings; numbered list items numbered as they read ("1. ", "2. "). */
+function sectionsOf(blocks: readonly NotionBlock[]): PageContent['sections'] {
+  const sections: PageContent['sections'] = [];
+  let current: { heading?: string; lines: string[] } = { lines: [] };
+  let step = 0;
+  const close = () => {
+    if (current.lines.length)
+      sections.push({
+        ...(current.heading ? { heading: current.heading } : {}),
+        text: current.lines.join('\n'),
+      });
+  };
+  for (const block of blocks) {
+    const text = richText(block);
+    if (block.type.startsWith('heading_')) {
+      close();
+      current = { heading: text, lines: [] };
+      step = 0;
+      continue;
+    }
+    if (block.type === 'numbered_list_item') {
+      step++;
+      current.lines.push(`${step}. ${text}`);
+      continue;
+    }
+    step = 0;
+    const line = blockText(block);
+    if (line) current.lines.push(line);
+  }
+  close();
+  return sections;
+}
+
+function richText(block: NotionBlock): string {
+  const content = block[block.type] as { rich_text?: Array<{ plain_text?: string }> } | undefined;
+  return (content?.rich_text ?? []).map((part) => part.plain_text ?? '').join('');
 }

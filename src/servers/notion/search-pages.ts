@@ -18,7 +18,10 @@ export function registerSearchPages(server: McpServer, notion: NotionClient): vo
       inputSchema: {
         query: z.string().describe('A question or keywords'),
         limit: z.number().int().min(1).max(20).optional().describe('How many pages (1-20, default 5)'),
-        include_content: z.boolean().optional().describe("Also return each page's text"),
+        include_content: z
+          .boolean()
+          .optional()
+          .describe("Also return each page's text, whole and by section"),
       },
       outputSchema: {
         results: z.array(
@@ -29,6 +32,7 @@ export function registerSearchPages(server: McpServer, notion: NotionClient): vo
             path: z.string(),
             score: z.number(),
             content: z.string().optional(),
+            sections: z.array(z.object({ heading: z.string().optional(), text: z.string() })).optional(),
           }),
         ),
       },
@@ -41,14 +45,16 @@ export function registerSearchPages(server: McpServer, notion: NotionClient): vo
         const results = await Promise.all(
           pages.map(async (page, rank) => {
             const wantsText = include_content || rank < SNIPPETS_FOR_TOP;
-            const text = wantsText ? await notion.pageText(page.id) : '';
+            const { text, sections } = wantsText
+              ? await notion.pageContent(page.id)
+              : { text: '', sections: [] };
             return {
               title: titleOf(page),
               snippet: snippetAround(text, query),
               url: urlOf(page),
               path: page.id,
               score: Math.round((1 / (1 + rank)) * 1000) / 1000,
-              ...(include_content ? { content: text } : {}),
+              ...(include_content ? { content: text, sections } : {}),
             };
           }),
         );

@@ -1,5 +1,6 @@
-import type { Answer, KnowledgeHit, SourceLookup } from '../../support/types.js';
-import { link, quote, userLine, userText } from './mrkdwn.js';
+import type { Answer, KnowledgeHit, Reply, SourceLookup } from '../../support/types.js';
+import { SECTION_TEXT_MAX } from './limits.js';
+import { escapeMrkdwn, httpUrl, link, quote, userLine, userText } from './mrkdwn.js';
 import { actions, button, card, contextLine, duration, listOf, section } from './parts.js';
 import type { Button, CardMessage, ContextBlock, SectionBlock } from './types.js';
 
@@ -10,8 +11,11 @@ export const ANSWER_ACTIONS = {
   createTicket: 'answer_create_ticket',
 } as const;
 
-/** Sources shown on a card, best first. */
+/** Sources shown on a card, best first (a reply cites at most three). */
 export const MAX_SOURCES_SHOWN = 3;
+/** Near misses shown under "Might also help". */
+export const MAX_RELATED_SHOWN = 2;
+const REPLY_PART_MAX = 600;
 const QUESTION_SHOWN_MAX = 700;
 const TITLE_SHOWN_MAX = 150;
 const SNIPPET_SHOWN_MAX = 400;
@@ -19,10 +23,14 @@ const LOOKUPS_LINE_MAX = 1000;
 const SOURCES_NAMED_MAX = 5;
 const SOURCE_NAME_MAX = 60;
 
-/** The answer card: the question, up to three sources, what was searched, and Solved / Not helpful / Create ticket. */
+/**
+ * The answer card: the question, the reply with its `[n]` citations, the sources it cites, at most
+ * two "might also help" links, what was searched, and Solved / Not helpful / Create ticket. When
+ * nothing answers the question it says plainly that deskhand does not know, and offers a ticket.
+ */
 export function answerCard(answer: Answer, options: { ticketsEnabled: boolean }): CardMessage {
   const question = questionBlock(answer);
-  const body = answer.found ? sourceBlocks(answer) : [notFoundBlock(answer)];
+  const body = answer.found ? answerBlocks(answer) : [notFoundBlock(answer), ...relatedBlocks(answer)];
   const buttons = actions('answer_actions', [
     button(ANSWER_ACTIONS.solved, 'Solved', answer.question.id),
     button(ANSWER_ACTIONS.notHelpful, 'Not helpful', answer.question.id),
@@ -37,6 +45,70 @@ export function questionBlock(answer: Answer): SectionBlock {
   const shortened = answer.question.truncated || shown.endsWith('…');
   const note = shortened ? '\n_(question shortened)_' : '';
   return section('answer_question', `*You asked:*\n${quote(shown)}${note}`);
+}
+
+/** The reply, its cited sources and the near misses; the older form (sources with snippets) for an answer stored without a reply. */
+export function answerBlocks(answer: Answer): Array<SectionBlock | ContextBlock> {
+  if (!answer.reply) return sourceBlocks(answer);
+  return [replyBlock(answer.reply), ...citedSourceBlocks(answer), ...relatedBlocks(answer)];
+}
+
+/**
+ * The reply as mrkdwn: sentences run on, steps one a line, each followed by its citation linked to
+ * the source (`[1]`). Text is escaped; parts that would not fit are left out whole, never cut.
+ */
+export function replyBlock(reply: Reply): SectionBlock {
+  const urls = new Map(reply.citations.map((citation) => [citation.n, citation.url]));
+  const cite = (n: number) => {
+    const url = urls.get(n);
+    const safe = url === undefined ? undefined : httpUrl(url);
+    return safe ? `<${safe}|[${n}]>` : `[${n}]`;
+  };
+  const header = '*Answer*\n';
+  const lines: string[] = [];
+  let paragraph: string[] = [];
+  let length = header.length;
+  let step = 0;
+  const flush = () => {
+    if (paragraph.length) lines.push(paragraph.join(' '));
+    paragraph = [];
+  };
+  for (const part of reply.parts) {
+    const text = `${escapeMrkdwn(part.text.replace(/\s+/g, ' ').trim())}`;
+    if (text.length > REPLY_PART_MAX) continue;
+    const piece = `${text} ${part.cites.map(cite).join('')}`;
+    if (length + piece.length + 8 > SECTION_TEXT_MAX) break;
+    length += piece.length + 1;
+    if (part.kind === 'step') {
+      flush();
+      step++;
+      lines.push(`${step}. ${piece}`);
+    } else {
+      paragraph.push(piece);
+    }
+  }
+  flush();
+  return section('answer_reply', `${header}${lines.join('\n')}`);
+}
+
+/** One line per cited source: its number, linked title and where it came from. */
+function citedSourceBlocks(answer: Answer): SectionBlock[] {
+  return answer.hits.slice(0, MAX_SOURCES_SHOWN).map((hit, index) => {
+    const title = `*${link(hit.url, hit.title || 'Untitled', TITLE_SHOWN_MAX)}*`;
+    const from = `_${userLine(sourceLabel(answer, hit), SOURCE_NAME_MAX)}_`;
+    return section(`answer_source_${index + 1}`, `[${index + 1}] ${title} · ${from}`);
+  });
+}
+
+/** "Might also help": at most two near misses, linked, below the answer (or below "I don't know"). */
+export function relatedBlocks(answer: Answer): ContextBlock[] {
+  const related = (answer.related ?? []).slice(0, MAX_RELATED_SHOWN);
+  if (related.length === 0) return [];
+  const links = related.map(
+    (hit) =>
+      `${link(hit.url, hit.title || 'Untitled', TITLE_SHOWN_MAX)} (${userLine(sourceLabel(answer, hit), SOURCE_NAME_MAX)})`,
+  );
+  return [contextLine('answer_related', `*Might also help:* ${links.join(' · ')}`)];
 }
 
 /** One section per source shown: linked title, where it came from, and the snippet, all escaped. */
@@ -97,7 +169,7 @@ function notFoundBlock(answer: Answer): SectionBlock {
   const where = named ? ` in ${named}` : '';
   return section(
     'answer_not_found',
-    `I couldn't find a good answer${where}.\nCreate a ticket and someone from support will follow up.`,
+    `*I don't know.* Nothing${where} answers this well enough for me to say.\nCreate a ticket and a person from support will follow up.`,
   );
 }
 
@@ -112,6 +184,7 @@ function sourceLabel(answer: Answer, hit: KnowledgeHit): string {
 function fallbackText(answer: Answer): string {
   const question = userLine(answer.question.text, 150);
   const top = answer.hits[0];
-  if (!answer.found || !top) return `No good answer found for “${question}” — you can create a ticket.`;
+  if (!answer.found || !top) return `I don't know the answer to “${question}” — you can create a ticket.`;
+  if (answer.reply) return `Answer to “${question}”: ${userLine(answer.reply.text, 300)}`;
   return `Answer to “${question}”: ${userLine(top.title, TITLE_SHOWN_MAX)}`;
 }

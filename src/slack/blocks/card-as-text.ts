@@ -78,6 +78,8 @@ function tokenAsText(inner: string): string {
   if (target.startsWith('!subteam^')) return label ?? `@${target.slice('!subteam^'.length)}`;
   if (target.startsWith('!')) return `@${target.slice(1)}`;
   if (!label || label === target) return target;
+  // A reply's citation: the sources listed below carry the link.
+  if (/^\[\d+\]$/.test(label)) return label;
   return `${label} (${target})`;
 }
 

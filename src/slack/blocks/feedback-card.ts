@@ -1,5 +1,5 @@
 import type { Answer, FeedbackKind } from '../../support/types.js';
-import { createTicketButton, lookupContext, questionBlock, sourceBlocks } from './answer-card.js';
+import { answerBlocks, createTicketButton, lookupContext, questionBlock } from './answer-card.js';
 import { userLine } from './mrkdwn.js';
 import { actions, card, section } from './parts.js';
 import type { CardMessage, KnownBlock } from './types.js';
@@ -11,7 +11,7 @@ const THANKS: Record<FeedbackKind, string> = {
 
 /**
  * The card that replaces an answer card after Solved / Not helpful: a thank-you above the same
- * question and sources, and for Not helpful the Create ticket button.
+ * question, reply and sources, and for Not helpful the Create ticket button.
  */
 export function feedbackCard(
   answer: Answer,
@@ -21,7 +21,7 @@ export function feedbackCard(
   const blocks: KnownBlock[] = [
     section('feedback_thanks', `*${THANKS[kind]}*`),
     questionBlock(answer),
-    ...(answer.found ? sourceBlocks(answer) : []),
+    ...(answer.found ? answerBlocks(answer) : []),
     lookupContext(answer),
   ];
   if (kind === 'not_helpful') {

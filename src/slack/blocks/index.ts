@@ -5,7 +5,16 @@ export {
   escalationText,
   UNRECORDED_ALERT_PREFIX,
 } from './alert-card.js';
-export { ANSWER_ACTIONS, answerCard, lookupContext, questionBlock, sourceBlocks } from './answer-card.js';
+export {
+  ANSWER_ACTIONS,
+  answerBlocks,
+  answerCard,
+  lookupContext,
+  questionBlock,
+  relatedBlocks,
+  replyBlock,
+  sourceBlocks,
+} from './answer-card.js';
 export { cardAsText, mrkdwnAsText } from './card-as-text.js';
 export { digestCard } from './digest-card.js';
 export { feedbackCard } from './feedback-card.js';

@@ -47,6 +47,35 @@ describe('the HelpScout MCP server', () => {
     ]);
   });
 
+  it("gives the best matches the agent's reply that answered them, as text, not the customer's question", async () => {
+    const answer = await call(http, 'search_conversations', { query: 'invoice' });
+    const [first] = (answer.structuredContent as { results: Array<{ subject: string; reply?: string }> })
+      .results;
+    expect(first).toMatchObject({
+      subject: 'Invoice for March',
+      reply:
+        'Hello!\nYou can download every invoice as a PDF under Settings → Billing → Invoices. Add your VAT number there first and it will appear on new invoices.',
+    });
+    const unanswered = await call(http, 'search_conversations', { query: 'payment renewal' });
+    const [payment] = (
+      unanswered.structuredContent as { results: Array<{ subject: string; reply?: string }> }
+    ).results;
+    expect(payment?.subject).toBe('Payment failed on renewal');
+    expect(payment?.reply).toBeUndefined();
+  });
+
+  it("still answers when a conversation's threads cannot be read, only without its reply", async () => {
+    helpscout.threadsFail = true;
+    const answer = await call(http, 'search_conversations', { query: 'invoice' }).finally(() => {
+      helpscout.threadsFail = false;
+    });
+    expect(answer.isError).toBeFalsy();
+    const [first] = (answer.structuredContent as { results: Array<{ subject: string; reply?: string }> })
+      .results;
+    expect(first?.subject).toBe('Invoice for March');
+    expect(first?.reply).toBeUndefined();
+  });
+
   it('searches past conversations across pages, with one token for several calls', async () => {
     const before = helpscout.tokensIssued;
     const answer = await call(http, 'search_conversations', {

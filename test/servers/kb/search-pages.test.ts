@@ -137,6 +137,34 @@ describe.each([
     expect(results[0]?.content).toMatch(/^# Billing and failed payments/);
   });
 
+  it('finds a section deep in an article, names it, and gives the article by section with steps kept', async () => {
+    const { results } = await search(client, {
+      query: 'the reset email never arrived',
+      limit: 1,
+      include_content: true,
+    });
+    const [page] = results as Array<
+      (typeof results)[number] & { section?: string; sections?: Array<{ heading?: string; text: string }> }
+    >;
+    expect(page?.path).toBe('reset-password.md');
+    expect(page?.section).toBe('The reset email did not arrive');
+    expect(page?.snippet).toMatch(/spam/);
+    const steps = page?.sections?.find((section) => section.heading === 'Reset it from the sign-in page');
+    expect(steps?.text.split('\n')[0]).toMatch(
+      /^1\. Go to https:\/\/app\.acme\.example\/login and click Forgot password\?/,
+    );
+    expect(steps?.text.split('\n')[2]).toMatch(
+      /^3\. Open the email .* The link is valid for 60 minutes and can be used once\.$/,
+    );
+  });
+
+  it('reads abbreviations and their long forms alike', async () => {
+    for (const query of ['how do I turn on 2FA', 'enable two-factor authentication', 'set up MFA']) {
+      const { results } = await search(client, { query });
+      expect(results[0]?.path, query).toBe('two-factor-authentication.md');
+    }
+  });
+
   it('puts the same results in structuredContent and the JSON text block', async () => {
     const { result } = await search(client, { query: 'API rate limit 429' });
     const [block] = result.content;

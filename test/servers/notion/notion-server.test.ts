@@ -80,6 +80,34 @@ describe('the Notion MCP server', () => {
     expect(notion.requests.filter((request) => request.path.includes('start_cursor=100'))).toHaveLength(1);
   });
 
+  it('returns the page text by section with include_content, numbered items as steps', async () => {
+    const answer = await call(stdio, 'search_pages', { query: 'password reset', include_content: true });
+    const results = (
+      answer.structuredContent as {
+        results: Array<Page & { sections?: Array<{ heading?: string; text: string }> }>;
+      }
+    ).results;
+    const runbook = results.find((page) => page.title === 'Password reset runbook');
+    expect(runbook?.sections).toEqual([
+      {
+        heading: 'When a customer cannot reset their password',
+        text: expect.stringMatching(
+          /^Check that the reset email[\s\S]*• Reset links expire after 60 minutes\.$/,
+        ),
+      },
+    ]);
+    const handbook = await call(stdio, 'search_pages', {
+      query: 'on-call escalate',
+      include_content: true,
+      limit: 1,
+    });
+    const [page] = (handbook.structuredContent as { results: Array<{ sections?: Array<{ text: string }> }> })
+      .results;
+    const lines = page?.sections?.[0]?.text.split('\n') ?? [];
+    expect(lines[0]).toBe('1. Step 1: escalate outages to the on-call engineer');
+    expect(lines[129]).toMatch(/^130\. Step 130/);
+  });
+
   it('waits out a 429 as Retry-After says and succeeds', async () => {
     notion.failNext(1, {
       status: 429,

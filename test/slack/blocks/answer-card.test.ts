@@ -8,6 +8,7 @@ import {
   makeLookup,
   makeNotFoundAnswer,
   makeQuestion,
+  makeRepliedAnswer,
   QUESTION_ID,
 } from './fixtures.js';
 import { assertWithinBlockKitLimits } from './limits-checker.js';
@@ -22,7 +23,80 @@ const sectionText = (message: CardMessage, blockId: string) =>
 const contextText = (message: CardMessage, blockId: string) =>
   JSON.stringify(block(message, blockId)).replace(/^.*"text":"(.*)".*$/, '$1');
 
-describe('answerCard with a good answer', () => {
+describe('answerCard with a written reply', () => {
+  const card = answerCard(makeRepliedAnswer(), { ticketsEnabled: true });
+
+  it('opens with the reply, then only the sources it cites, then at most two near misses', () => {
+    expect(card.blocks.map((b) => b.block_id)).toEqual([
+      'answer_question',
+      'answer_reply',
+      'answer_source_1',
+      'answer_source_2',
+      'answer_related',
+      'answer_sources',
+      'answer_actions',
+    ]);
+    assertWithinBlockKitLimits(card);
+  });
+
+  it('writes steps as a numbered list and each part with its citation linked to the source', () => {
+    expect(sectionText(card, 'answer_reply')).toBe(
+      '*Answer*\n' +
+        '1. Open Settings → Security and choose Reset password. <https://help.acme.example/password-reset|[1]>\n' +
+        '2. Use the link we email you within 30 minutes. <https://help.acme.example/password-reset|[1]>\n' +
+        'With SSO, reset the password at your identity provider. <https://notion.example/sso|[2]>',
+    );
+  });
+
+  it('numbers the cited sources as the reply does, with where each came from', () => {
+    expect(sectionText(card, 'answer_source_1')).toBe(
+      '[1] *<https://help.acme.example/password-reset|Resetting your password>* · _Knowledge base_',
+    );
+    expect(sectionText(card, 'answer_source_2')).toBe(
+      '[2] *<https://notion.example/sso|SSO and passwords>* · _Notion_',
+    );
+  });
+
+  it('labels the near misses "Might also help", two at most', () => {
+    expect(contextText(card, 'answer_related')).toBe(
+      '*Might also help:* <https://help.acme.example/2fa|Two-factor authentication> (Knowledge base)',
+    );
+    const many = answerCard(
+      makeRepliedAnswer({
+        related: [1, 2, 3, 4].map((i) => makeHit({ title: `Miss ${i}`, url: `https://x.example/${i}` })),
+      }),
+      { ticketsEnabled: true },
+    );
+    expect(contextText(many, 'answer_related').match(/Miss \d/g)).toEqual(['Miss 1', 'Miss 2']);
+  });
+
+  it('puts the reply in the fallback text', () => {
+    expect(card.text).toMatch(/^Answer to “How do I reset my password\?”: 1\. Open Settings → Security/);
+  });
+
+  it('escapes the reply, and leaves out a part too long to show rather than cutting it', () => {
+    const hostile = answerCard(
+      makeRepliedAnswer({
+        reply: {
+          method: 'llm',
+          text: HOSTILE,
+          parts: [
+            { kind: 'sentence', text: HOSTILE, cites: [1] },
+            { kind: 'sentence', text: `${'very long '.repeat(100)}end.`, cites: [1] },
+          ],
+          citations: [{ n: 1, title: 'T', url: 'javascript:alert(1)', source: 'kb' }],
+        },
+      }),
+      { ticketsEnabled: true },
+    );
+    const reply = sectionText(hostile, 'answer_reply');
+    expect(reply).toBe(
+      '*Answer*\n&lt;!channel&gt; &lt;!here&gt; ask &lt;@U1&gt; about Q&amp;A &lt;http://evil.example|click&gt; [1]',
+    );
+  });
+});
+
+describe('answerCard for an answer stored without a reply', () => {
   const card = answerCard(makeAnswer(), { ticketsEnabled: true });
 
   it('has stable blocks: question, three sources, sources searched, buttons', () => {
@@ -88,11 +162,29 @@ describe('answerCard without a good answer', () => {
 
   it('says so plainly, naming the sources searched, and shows no sources', () => {
     expect(sectionText(card, 'answer_not_found')).toBe(
-      "I couldn't find a good answer in Knowledge base, Notion and HelpScout.\n" +
-        'Create a ticket and someone from support will follow up.',
+      "*I don't know.* Nothing in Knowledge base, Notion and HelpScout answers this well enough for me to say.\n" +
+        'Create a ticket and a person from support will follow up.',
     );
     expect(card.blocks.some((b) => b.block_id?.startsWith('answer_source_'))).toBe(false);
     assertWithinBlockKitLimits(card);
+  });
+
+  it('shows at most two "might help" links under the plain "I don\'t know"', () => {
+    const withMisses = answerCard(
+      {
+        ...makeNotFoundAnswer(),
+        related: [1, 2, 3].map((i) => makeHit({ title: `Miss ${i}`, url: `https://x.example/${i}` })),
+      },
+      { ticketsEnabled: true },
+    );
+    expect(withMisses.blocks.map((b) => b.block_id)).toEqual([
+      'answer_question',
+      'answer_not_found',
+      'answer_related',
+      'answer_sources',
+      'answer_actions',
+    ]);
+    expect(contextText(withMisses, 'answer_related').match(/Miss \d/g)).toEqual(['Miss 1', 'Miss 2']);
   });
 
   it('makes Create ticket the primary button', () => {
@@ -107,7 +199,7 @@ describe('answerCard without a good answer', () => {
       'Searched ✓ Knowledge base (0) · ⚠ Notion timed out · ⚠ HelpScout unavailable · in 3.1 s',
     );
     expect(card.text).toBe(
-      'No good answer found for “How do I reset my password?” — you can create a ticket.',
+      "I don't know the answer to “How do I reset my password?” — you can create a ticket.",
     );
   });
 });
@@ -143,7 +235,7 @@ describe('answerCard details', () => {
     expect(contextText(failed, 'answer_sources')).toBe('Searched ⚠ Notion failed · in 80 ms');
     const none = answerCard(makeAnswer({ lookups: [], hits: [], found: false }), { ticketsEnabled: true });
     expect(contextText(none, 'answer_sources')).toContain('No sources were searched');
-    expect(sectionText(none, 'answer_not_found')).toMatch(/^I couldn't find a good answer\./);
+    expect(sectionText(none, 'answer_not_found')).toMatch(/^\*I don't know\.\* Nothing answers this/);
   });
 
   it('keeps source names, titles and snippets on one line', () => {

@@ -3,7 +3,14 @@ import { answerCard } from '../../../src/slack/blocks/answer-card.js';
 import { cardAsText, mrkdwnAsText } from '../../../src/slack/blocks/card-as-text.js';
 import { ticketModal } from '../../../src/slack/blocks/ticket-modal.js';
 import type { KnownBlock } from '../../../src/slack/blocks/types.js';
-import { HOSTILE, makeAnswer, makeHit, makeNotFoundAnswer, makeQuestion } from './fixtures.js';
+import {
+  HOSTILE,
+  makeAnswer,
+  makeHit,
+  makeNotFoundAnswer,
+  makeQuestion,
+  makeRepliedAnswer,
+} from './fixtures.js';
 
 describe('cardAsText', () => {
   it('prints an answer card readably', () => {
@@ -20,9 +27,22 @@ describe('cardAsText', () => {
     );
   });
 
+  it('prints the reply with its citations, and the cited sources with their links', () => {
+    const text = cardAsText(answerCard(makeRepliedAnswer(), { ticketsEnabled: true }).blocks);
+    expect(text).toContain(
+      'Answer\n1. Open Settings → Security and choose Reset password. [1]\n2. Use the link we email you within 30 minutes. [1]\nWith SSO, reset the password at your identity provider. [2]',
+    );
+    expect(text).toContain(
+      '[1] Resetting your password (https://help.acme.example/password-reset) · Knowledge base',
+    );
+    expect(text).toContain(
+      'Might also help: Two-factor authentication (https://help.acme.example/2fa) (Knowledge base)',
+    );
+  });
+
   it('prints a not-found card', () => {
     const text = cardAsText(answerCard(makeNotFoundAnswer(), { ticketsEnabled: true }).blocks);
-    expect(text).toContain("I couldn't find a good answer in Knowledge base, Notion and HelpScout.");
+    expect(text).toContain("I don't know. Nothing in Knowledge base, Notion and HelpScout answers this");
     expect(text).toContain('⚠ Notion timed out · ⚠ HelpScout unavailable');
   });
 

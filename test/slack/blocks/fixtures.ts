@@ -73,6 +73,48 @@ export function makeAnswer(overrides: Partial<Answer> = {}): Answer {
   };
 }
 
+/**
+ * An answer with a written reply: two steps from the kb article [1] and a sentence from Notion [2],
+ * and one near miss under "Might also help".
+ */
+export function makeRepliedAnswer(overrides: Partial<Answer> = {}): Answer {
+  const kb = makeHit();
+  const notion = makeHit({
+    source: 'notion',
+    title: 'SSO and passwords',
+    url: 'https://notion.example/sso',
+    snippet: 'With SSO, reset the password at your identity provider.',
+    relevance: 0.7,
+  });
+  const nearMiss = makeHit({
+    title: 'Two-factor authentication',
+    url: 'https://help.acme.example/2fa',
+    relevance: 0.4,
+  });
+  return makeAnswer({
+    hits: [kb, notion],
+    related: [nearMiss],
+    reply: {
+      method: 'extractive',
+      text: '1. Open Settings → Security and choose Reset password. [1]\n2. Use the link we email you within 30 minutes. [1]\nWith SSO, reset the password at your identity provider. [2]',
+      parts: [
+        { kind: 'step', text: 'Open Settings → Security and choose Reset password.', cites: [1] },
+        { kind: 'step', text: 'Use the link we email you within 30 minutes.', cites: [1] },
+        { kind: 'sentence', text: 'With SSO, reset the password at your identity provider.', cites: [2] },
+      ],
+      citations: [
+        { n: 1, title: kb.title, url: kb.url, source: 'kb' },
+        { n: 2, title: notion.title, url: notion.url, source: 'notion' },
+      ],
+    },
+    lookups: [
+      makeLookup({ hits: [kb, nearMiss] }),
+      makeLookup({ source: 'notion', label: 'Notion', hits: [notion] }),
+    ],
+    ...overrides,
+  });
+}
+
 /** An answer nothing good was found for: Notion timed out and HelpScout could not be reached. */
 export function makeNotFoundAnswer(): Answer {
   return makeAnswer({
@@ -139,6 +181,19 @@ export function makeOversizedAnswer(seed = 1): Answer {
       error: text(3000),
     })),
     found: true,
+    related: hits.slice(3, 10),
+    reply: {
+      method: 'llm',
+      text: text(9000),
+      parts: Array.from({ length: 40 }, (_, i) => ({
+        kind: i % 2 ? ('step' as const) : ('sentence' as const),
+        text: `${HOSTILE} ${text(i % 5 === 0 ? 2000 : 300)}`,
+        cites: [1 + (i % 3), 99],
+      })),
+      citations: hits
+        .slice(0, 3)
+        .map((hit, i) => ({ n: i + 1, title: hit.title, url: hit.url, source: hit.source })),
+    },
     tookMs: 987_654_321,
   };
 }
