@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { buildChannelSettings } from './compose/channel-settings.js';
 import type { AppConfig } from './config/env.js';
 import { loadMcpServices, type McpServiceConfig } from './config/mcp-services.js';
 import { type Database, openDatabase } from './db/client.js';
@@ -33,6 +34,7 @@ import { digestCard } from './slack/blocks/index.js';
 import type { SlackDeps } from './slack/deps.js';
 import { SlackTicketNotifier } from './slack/ticket-notifier.js';
 import { AlertService, EscalationWorker } from './support/alerts/index.js';
+import type { ChannelSettingsService } from './support/channel-settings/index.js';
 import { SupportService } from './support/support-service.js';
 import { TicketOutboxWorker, TicketService } from './support/tickets/index.js';
 import { loadTriager } from './support/triage.js';
@@ -62,6 +64,8 @@ export interface RunningDeskhand {
   alerts?: AlertService;
   escalations?: EscalationWorker;
   tickets: TicketService;
+  /** Per-channel settings of support channels. */
+  channelSettings: ChannelSettingsService;
   /** Files pending tickets in the background; tests drive it with `runOnce()`. */
   ticketOutbox: TicketOutboxWorker;
   /** The scheduled digest, when DIGEST_CHANNEL is set (always in the playground). */
@@ -163,6 +167,7 @@ export async function startDeskhand(
     : undefined;
   const escalations = alerts && new EscalationWorker({ alerts, logger });
 
+  const channelSettings = buildChannelSettings(config, database);
   const deps: SlackDeps = {
     support,
     deliveries: new DrizzleDeliveryLedger(database.db),
@@ -170,6 +175,7 @@ export async function startDeskhand(
     tickets,
     threads: new DrizzleThreadQuestions(database.db),
     digest: (since) => buildDigest(database, { since, includePrivateText: true }),
+    channelSettings,
     work,
     logger,
     settings: {
@@ -269,6 +275,7 @@ export async function startDeskhand(
     alerts,
     escalations,
     tickets,
+    channelSettings,
     ticketOutbox,
     digests,
     work,

@@ -56,6 +56,8 @@ export const envSchema = z.object({
   DIGEST_CRON: optionalString,
   DIGEST_TZ: optionalString,
   SUPPORT_ADMINS: optionalString,
+  SUPPORT_CHANNELS: optionalString,
+  FIRST_RESPONSE_SLA_MINUTES: positiveInt(30).refine((minutes) => minutes >= 1, 'must be at least 1'),
   TRIAGE_RULES: optionalString,
   LOG_LEVEL: optionalString.pipe(z.enum(LOG_LEVELS).optional()),
   LOOKUP_DEADLINE_MS: positiveInt(4000),
@@ -94,6 +96,10 @@ export interface AppConfig {
   alertEscalateAfterMinutes: number;
   digest: { channel?: string; cron: string; timezone: string };
   supportAdmins: string[];
+  /** SUPPORT_CHANNELS: channel ids where every message is a request. */
+  supportChannels: string[];
+  /** FIRST_RESPONSE_SLA_MINUTES: the default first-response SLA of a support channel. */
+  firstResponseSlaMinutes: number;
   triageRulesPath?: string;
   logLevel: (typeof LOG_LEVELS)[number];
   lookupDeadlineMs: number;
@@ -170,6 +176,11 @@ export function loadEnv(env: Record<string, string | undefined> = process.env): 
       .split(',')
       .map((id) => id.trim())
       .filter(Boolean),
+    supportChannels: (e.SUPPORT_CHANNELS ?? '')
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
+    firstResponseSlaMinutes: e.FIRST_RESPONSE_SLA_MINUTES,
     triageRulesPath: e.TRIAGE_RULES,
     logLevel: e.LOG_LEVEL ?? 'info',
     lookupDeadlineMs: e.LOOKUP_DEADLINE_MS,

@@ -1,4 +1,6 @@
 export { alerts } from './alerts.js';
+export { channelSettings } from './channel-settings.js';
+export { channelSettingsAudit } from './channel-settings-audit.js';
 export { cronRuns } from './cron-runs.js';
 export { feedback } from './feedback.js';
 export { lookups } from './lookups.js';

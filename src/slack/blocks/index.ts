@@ -1,6 +1,16 @@
 export { ALERT_TAKE_ACTION, type AlertView, alertCard, escalationText } from './alert-card.js';
 export { ANSWER_ACTIONS, answerCard, lookupContext, questionBlock, sourceBlocks } from './answer-card.js';
 export { cardAsText, mrkdwnAsText } from './card-as-text.js';
+export {
+  CHANNEL_SETTINGS_MODAL_IDS,
+  type ChannelSettingsTarget,
+  channelSettingsLoadingModal,
+  channelSettingsModal,
+  channelSettingsNoticeModal,
+  decodeChannelSettingsTarget,
+  readChannelSettingsModal,
+  type SourceChoice,
+} from './channel-settings-modal.js';
 export { digestCard } from './digest-card.js';
 export { feedbackCard } from './feedback-card.js';
 export { helpCard } from './help-card.js';
