@@ -5,6 +5,8 @@ export { cronRuns } from './cron-runs.js';
 export { feedback } from './feedback.js';
 export { lookups } from './lookups.js';
 export { questions } from './questions.js';
+export { requestEvents } from './request-events.js';
+export { requests } from './requests.js';
 export { slackEvents } from './slack-events.js';
 export { tickets } from './tickets.js';
 export { toolCalls } from './tool-calls.js';
