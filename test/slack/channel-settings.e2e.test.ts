@@ -104,6 +104,16 @@ describe('/support settings in a support channel', () => {
       alertChannel: 'C0SUPPORT',
     });
 
+    // The requests workflow reads the same settings through its ChannelSettingsSource port.
+    expect(await t.deskhand.channelSettings.settingsFor(HELP)).toMatchObject({
+      channelId: HELP,
+      slaMinutes: 15,
+      questionsOnly: true,
+      responders: ['U0AGENT2'],
+      usergroup: 'S0SUPPORT',
+    });
+    expect(await t.deskhand.channelSettings.settingsFor(ELSEWHERE)).toBeUndefined();
+
     const again = await openSettings();
     const sla = again.view.blocks.find((block) => block.block_id === 'sla_minutes');
     expect(sla?.element?.initial_value).toBe('15');

@@ -25,6 +25,16 @@ export class DrizzleChannelSettingsStore implements ChannelSettingsStore {
     return row ? toSettings(row) : undefined;
   }
 
+  async findByChannel(channelId: string): Promise<ChannelSettings | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(channelSettings)
+      .where(eq(channelSettings.channelId, channelId))
+      .orderBy(asc(channelSettings.id))
+      .limit(1);
+    return row ? toSettings(row) : undefined;
+  }
+
   async list(teamId?: string): Promise<ChannelSettings[]> {
     const rows = await this.db
       .select()

@@ -1,4 +1,6 @@
 import { type Clock, systemClock } from '../ports.js';
+import type { ChannelSettingsSource } from '../requests/ports.js';
+import type { ChannelSettings as RequestChannelSettings } from '../requests/types.js';
 import type { ChannelSettingsStore } from './ports.js';
 import type {
   ChannelSettings,
@@ -31,7 +33,7 @@ export interface ChannelSettingsServiceOptions {
  * Per-channel settings of support channels: what an admin saved, else the environment's defaults;
  * every save audited with who changed what.
  */
-export class ChannelSettingsService {
+export class ChannelSettingsService implements ChannelSettingsSource {
   private readonly clock: Clock;
 
   constructor(private readonly options: ChannelSettingsServiceOptions) {
@@ -61,14 +63,34 @@ export class ChannelSettingsService {
   }
 
   /** The channel's settings: saved ones, or the defaults. */
-  async settingsFor(teamId: string, channelId: string): Promise<ChannelSettings> {
+  async read(teamId: string, channelId: string): Promise<ChannelSettings> {
     const stored = await this.options.store.find(teamId, channelId);
     return stored ?? { teamId, channelId, saved: false, ...this.defaults };
   }
 
   /** What the requests workflow applies in the channel, responders resolved (admins when none are set). */
   async effective(teamId: string, channelId: string): Promise<EffectiveChannelSettings> {
-    return effectiveSettings(await this.settingsFor(teamId, channelId), this.options.defaults);
+    return effectiveSettings(await this.read(teamId, channelId), this.options.defaults);
+  }
+
+  /**
+   * The requests workflow's view of a channel (its `ChannelSettingsSource`): undefined when the
+   * channel is not a support channel; responders as saved (the workflow falls back to the admins).
+   */
+  async settingsFor(channelId: string): Promise<RequestChannelSettings | undefined> {
+    const stored = await this.options.store.findByChannel(channelId);
+    if (!stored && !this.options.defaults.supportChannels.includes(channelId)) return undefined;
+    const settings = stored ?? { ...this.defaults };
+    return {
+      channelId,
+      autoAnswer: settings.autoAnswer,
+      slaMinutes: settings.slaMinutes,
+      alertChannel: settings.alertChannel ?? this.options.defaults.alertChannel,
+      responders: [...settings.responderUserIds],
+      ...(settings.responderUsergroup ? { usergroup: settings.responderUsergroup } : {}),
+      questionsOnly: settings.questionsOnly,
+      ...(settings.sources ? { sources: [...settings.sources] } : {}),
+    };
   }
 
   /** Saves an admin's settings for a channel, audited; returns them and what changed. */

@@ -3,6 +3,8 @@ import type { ChannelSettings, ChannelSettingsValues, SettingsAuditEntry, Settin
 /** The `channel_settings` table and its audit; implemented with drizzle in src/db/repositories. */
 export interface ChannelSettingsStore {
   find(teamId: string, channelId: string): Promise<ChannelSettings | undefined>;
+  /** The saved settings of a channel whatever its workspace (channel ids are unique across Slack). */
+  findByChannel(channelId: string): Promise<ChannelSettings | undefined>;
   /** Every channel with saved settings (they are support channels too). */
   list(teamId?: string): Promise<ChannelSettings[]>;
   /**

@@ -57,7 +57,7 @@ export async function openChannelSettings(
         ':information_source: This is not a support channel. Add its id to `SUPPORT_CHANNELS`, then run `/support settings` here again.',
       );
     } else {
-      const current = await settings.settingsFor(target.teamId, target.channelId);
+      const current = await settings.read(target.teamId, target.channelId);
       view = channelSettingsModal({
         target,
         channelName: command.channel_name,
