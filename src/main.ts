@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { buildChannelSettings } from './compose/channel-settings.js';
+import { buildTicketSync } from './compose/ticket-sync.js';
 import type { AppConfig } from './config/env.js';
 import { loadMcpServices, type McpServiceConfig } from './config/mcp-services.js';
 import { type Database, openDatabase } from './db/client.js';
@@ -36,6 +37,7 @@ import { SlackTicketNotifier } from './slack/ticket-notifier.js';
 import { AlertService, EscalationWorker } from './support/alerts/index.js';
 import type { ChannelSettingsService } from './support/channel-settings/index.js';
 import { SupportService } from './support/support-service.js';
+import type { ThreadSyncWorker } from './support/ticket-sync/index.js';
 import { TicketOutboxWorker, TicketService } from './support/tickets/index.js';
 import { loadTriager } from './support/triage.js';
 
@@ -66,6 +68,8 @@ export interface RunningDeskhand {
   tickets: TicketService;
   /** Per-channel settings of support channels. */
   channelSettings: ChannelSettingsService;
+  /** Thread replies and agents' replies crossing between Slack and the ticket desk; undefined without a desk. */
+  threadSync?: ThreadSyncWorker;
   /** Files pending tickets in the background; tests drive it with `runOnce()`. */
   ticketOutbox: TicketOutboxWorker;
   /** The scheduled digest, when DIGEST_CHANNEL is set (always in the playground). */
@@ -168,6 +172,7 @@ export async function startDeskhand(
   const escalations = alerts && new EscalationWorker({ alerts, logger });
 
   const channelSettings = buildChannelSettings(config, database);
+  const ticketSync = buildTicketSync({ database, registry, client: () => slack?.app.client, logger });
   const deps: SlackDeps = {
     support,
     deliveries: new DrizzleDeliveryLedger(database.db),
@@ -176,6 +181,7 @@ export async function startDeskhand(
     threads: new DrizzleThreadQuestions(database.db),
     digest: (since) => buildDigest(database, { since, includePrivateText: true }),
     channelSettings,
+    ticketSync: ticketSync?.sync,
     work,
     logger,
     settings: {
@@ -214,12 +220,14 @@ export async function startDeskhand(
       secret: config.helpscout.webhookSecret,
       tickets,
       notifier: ticketNotifier,
+      threadSync: ticketSync?.sync,
       logger,
       maxBodyBytes: config.maxBodyBytes,
     }),
   );
   const ticketOutbox = new TicketOutboxWorker({ tickets, notifier: ticketNotifier, logger });
   ticketOutbox.start();
+  ticketSync?.worker.start();
   const digestChannel = config.digest.channel;
   const digests = digestChannel
     ? startDigestScheduler({
@@ -248,6 +256,7 @@ export async function startDeskhand(
       digests?.stop();
       await escalations?.stop();
       await ticketOutbox.stop();
+      await ticketSync?.worker.stop();
       playground?.close();
       await http.close();
       await slack?.stop();
@@ -276,6 +285,7 @@ export async function startDeskhand(
     escalations,
     tickets,
     channelSettings,
+    threadSync: ticketSync?.worker,
     ticketOutbox,
     digests,
     work,

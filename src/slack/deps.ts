@@ -5,6 +5,7 @@ import type { AlertService } from '../support/alerts/index.js';
 import type { ChannelSettingsService } from '../support/channel-settings/index.js';
 import type { DeliveryLedger } from '../support/ports.js';
 import type { SupportService } from '../support/support-service.js';
+import type { TicketSyncService } from '../support/ticket-sync/index.js';
 import type { TicketService } from '../support/tickets/index.js';
 
 /** Finds the question a Slack thread started with, so a mention in that thread is a follow-up on it. */
@@ -24,6 +25,8 @@ export interface SlackDeps {
   threads?: ThreadQuestions;
   /** The digest of a period (`7d`) for `/support digest`; private text included, since only the asker sees it. */
   digest?: (since: string) => Promise<Digest>;
+  /** Keeps tickets filed from a thread in step with it; absent without a ticket desk. */
+  ticketSync?: TicketSyncService;
   /** Per-channel settings of support channels, for `/support settings`. */
   channelSettings?: ChannelSettingsService;
   work: WorkTracker;

@@ -8,5 +8,7 @@ export { questions } from './questions.js';
 export { requestEvents } from './request-events.js';
 export { requests } from './requests.js';
 export { slackEvents } from './slack-events.js';
+export { threadAdditions } from './thread-additions.js';
+export { ticketThreads } from './ticket-threads.js';
 export { tickets } from './tickets.js';
 export { toolCalls } from './tool-calls.js';

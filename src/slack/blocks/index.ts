@@ -11,6 +11,7 @@ export {
   readChannelSettingsModal,
   type SourceChoice,
 } from './channel-settings-modal.js';
+export { deskReplyMessage } from './desk-reply.js';
 export { digestCard } from './digest-card.js';
 export { feedbackCard } from './feedback-card.js';
 export { helpCard } from './help-card.js';
