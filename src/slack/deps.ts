@@ -3,6 +3,7 @@ import type { Digest } from '../digest/index.js';
 import type { WorkTracker } from '../runtime/work-tracker.js';
 import type { AlertService } from '../support/alerts/index.js';
 import type { DeliveryLedger } from '../support/ports.js';
+import type { RequestService } from '../support/requests/index.js';
 import type { SupportService } from '../support/support-service.js';
 import type { TicketService } from '../support/tickets/index.js';
 
@@ -23,6 +24,8 @@ export interface SlackDeps {
   threads?: ThreadQuestions;
   /** The digest of a period (`7d`) for `/support digest`; private text included, since only the asker sees it. */
   digest?: (since: string) => Promise<Digest>;
+  /** Support-channel requests; absent when no support channel is configured. */
+  requests?: RequestService;
   work: WorkTracker;
   logger: Logger;
   settings: {

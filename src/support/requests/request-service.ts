@@ -399,7 +399,8 @@ export class RequestService {
     return changed;
   }
 
-  private async redraw(request: SupportRequest): Promise<void> {
+  /** Redraws the request's card and alert as they stand; a failure is logged, never thrown. */
+  async redraw(request: SupportRequest): Promise<void> {
     try {
       await this.options.notifier?.statusChanged(request);
     } catch (error) {
