@@ -105,8 +105,16 @@ export async function openRequestFromMessage(
     ...requestCard(request, answer, { ticketsEnabled: deps.settings.ticketsEnabled }),
     unfurl_links: false,
   });
-  await requests.linkReply(request.id, { replyTs: posted.ts, questionId: answer?.question.id });
-  await redrawIfChanged(deps, request);
+  try {
+    await requests.linkReply(request.id, { replyTs: posted.ts, questionId: answer?.question.id });
+    await redrawIfChanged(deps, request);
+  } catch (error) {
+    // The answer is out; only emoji on the bot's reply and its redraws are lost.
+    deps.logger.warn(
+      { requestId: request.id, err: (error as Error).message },
+      'could not link the request’s reply',
+    );
+  }
 }
 
 /**
