@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { buildChannelSettings } from './compose/channel-settings.js';
 import { buildTicketSync } from './compose/ticket-sync.js';
+import { buildSupportChannels, checkSupportChannels } from './compose/support-channels.js';
 import type { AppConfig } from './config/env.js';
 import { loadMcpServices, type McpServiceConfig } from './config/mcp-services.js';
 import { type Database, openDatabase } from './db/client.js';
@@ -27,6 +28,8 @@ import {
   createPlayground,
   PLAYGROUND_ALERT_CHANNEL,
   PLAYGROUND_DIGEST_CHANNEL,
+  PLAYGROUND_SUPPORT_CHANNEL,
+  playgroundChannelCheck,
 } from './playground/server.js';
 import { WorkTracker } from './runtime/work-tracker.js';
 import { SlackAlertNotifier } from './slack/alert-notifier.js';
@@ -36,6 +39,7 @@ import type { SlackDeps } from './slack/deps.js';
 import { SlackTicketNotifier } from './slack/ticket-notifier.js';
 import { AlertService, EscalationWorker } from './support/alerts/index.js';
 import type { ChannelSettingsService } from './support/channel-settings/index.js';
+import type { RequestService, SlaWorker } from './support/requests/index.js';
 import { SupportService } from './support/support-service.js';
 import type { ThreadSyncWorker } from './support/ticket-sync/index.js';
 import { TicketOutboxWorker, TicketService } from './support/tickets/index.js';
@@ -65,6 +69,9 @@ export interface RunningDeskhand {
   /** Urgent-case alerts; undefined without ALERT_CHANNEL. */
   alerts?: AlertService;
   escalations?: EscalationWorker;
+  /** Support-channel requests (SUPPORT_CHANNELS) and the first-response SLA scan; tests drive it with `runOnce()`. */
+  requests: RequestService;
+  slaWorker: SlaWorker;
   tickets: TicketService;
   /** Per-channel settings of support channels. */
   channelSettings: ChannelSettingsService;
@@ -104,6 +111,10 @@ export async function startDeskhand(
             ...configFromEnv.digest,
             channel: configFromEnv.digest.channel ?? PLAYGROUND_DIGEST_CHANNEL,
           },
+          supportChannels:
+            configFromEnv.supportChannels.length > 0
+              ? configFromEnv.supportChannels
+              : [PLAYGROUND_SUPPORT_CHANNEL],
         }
       : configFromEnv;
   const env = options.env ?? process.env;
@@ -113,6 +124,14 @@ export async function startDeskhand(
   const metrics = createMetricsRegistry();
   const readiness: ReadinessState = { shuttingDown: false };
   const work = new WorkTracker();
+  // An unknown support channel is named before anything starts, so nothing is left to tear down.
+  if (config.slack.kind === 'playground') playgroundChannelCheck(config.supportChannels);
+  else
+    await checkSupportChannels(
+      config.supportChannels,
+      { botToken: config.slack.botToken, slackApiUrl: config.slackApiUrl },
+      logger,
+    );
 
   const database =
     options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }));
@@ -173,8 +192,19 @@ export async function startDeskhand(
 
   const channelSettings = buildChannelSettings(config, database);
   const ticketSync = buildTicketSync({ database, registry, client: () => slack?.app.client, logger });
+  const supportChannels = buildSupportChannels({
+    config,
+    database,
+    logger,
+    client: () => slack?.app.client,
+    findAnswer: (questionId) => support.findAnswer(questionId),
+    ticketsEnabled: registry.ticketDesk() !== undefined,
+    settings: channelSettings,
+  });
+
   const deps: SlackDeps = {
     support,
+    requests: supportChannels.requests,
     deliveries: new DrizzleDeliveryLedger(database.db),
     alerts,
     tickets,
@@ -207,6 +237,7 @@ export async function startDeskhand(
   if (slack.requestListener) http.setFallback(slack.requestListener);
   await slack.start();
   escalations?.start();
+  supportChannels.slaWorker.start();
   // The asker's ticket card follows the ticket: filed by the outbox, then updated by HelpScout's webhooks.
   const ticketNotifier = new SlackTicketNotifier({
     client: () => slack?.app.client,
@@ -255,6 +286,7 @@ export async function startDeskhand(
         );
       digests?.stop();
       await escalations?.stop();
+      await supportChannels.slaWorker.stop();
       await ticketOutbox.stop();
       await ticketSync?.worker.stop();
       playground?.close();
@@ -283,6 +315,8 @@ export async function startDeskhand(
     slack,
     alerts,
     escalations,
+    requests: supportChannels.requests,
+    slaWorker: supportChannels.slaWorker,
     tickets,
     channelSettings,
     threadSync: ticketSync?.worker,

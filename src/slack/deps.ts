@@ -4,6 +4,7 @@ import type { WorkTracker } from '../runtime/work-tracker.js';
 import type { AlertService } from '../support/alerts/index.js';
 import type { ChannelSettingsService } from '../support/channel-settings/index.js';
 import type { DeliveryLedger } from '../support/ports.js';
+import type { RequestService } from '../support/requests/index.js';
 import type { SupportService } from '../support/support-service.js';
 import type { TicketSyncService } from '../support/ticket-sync/index.js';
 import type { TicketService } from '../support/tickets/index.js';
@@ -29,6 +30,8 @@ export interface SlackDeps {
   ticketSync?: TicketSyncService;
   /** Per-channel settings of support channels, for `/support settings`. */
   channelSettings?: ChannelSettingsService;
+  /** Support-channel requests; absent when no support channel is configured. */
+  requests?: RequestService;
   work: WorkTracker;
   logger: Logger;
   settings: {

@@ -1,5 +1,5 @@
-/** How a question reached deskhand. */
-export type EntryPoint = 'slash' | 'shortcut' | 'mention' | 'dm' | 'cli';
+/** How a question reached deskhand (`channel`: a message in a support channel). */
+export type EntryPoint = 'slash' | 'shortcut' | 'mention' | 'dm' | 'cli' | 'channel';
 export type Urgency = 'low' | 'normal' | 'high';
 /** Where a question was asked; text from anything but `public` is never shown in a channel digest. */
 export type ChannelKind = 'public' | 'private' | 'im' | 'mpim' | 'unknown';

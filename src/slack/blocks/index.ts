@@ -18,6 +18,15 @@ export { helpCard } from './help-card.js';
 export * from './limits.js';
 export { escapeMrkdwn, httpUrl, link, quote, unescapeMrkdwn, userLine, userText } from './mrkdwn.js';
 export { errorNotice, lookingUpNotice, noticeCard, rateLimitNotice } from './notice-card.js';
+export {
+  breachAlertCard,
+  humanRequestedText,
+  REQUEST_ACTIONS,
+  type RequestView,
+  requestButtons,
+  requestCard,
+  requestStatusBlock,
+} from './request-card.js';
 export { type TicketStatus, type TicketView, ticketCard } from './ticket-card.js';
 export {
   isEmail,

@@ -126,6 +126,12 @@ export class RequestService {
     return userId !== askerId;
   }
 
+  /** The settings with the support admins as responders when the channel names none. */
+  withEffectiveResponders(settings: ChannelSettings): ChannelSettings {
+    if (settings.responders.length > 0 || settings.usergroup) return settings;
+    return { ...settings, responders: this.options.supportAdmins };
+  }
+
   /** A new top-level message: in a support channel, one request per thread across replicas and retries. */
   async open(message: ChannelMessage): Promise<OpenOutcome> {
     const settings = await this.settingsFor(message.channelId);
@@ -356,7 +362,7 @@ export class RequestService {
       kind: 'human_requested',
       via: 'button',
     });
-    if (settings) await this.options.notifier?.humanRequested(current, settings);
+    if (settings) await this.options.notifier?.humanRequested(current, this.withEffectiveResponders(settings));
     return { kind: 'requested', request: current };
   }
 
@@ -399,7 +405,8 @@ export class RequestService {
     return changed;
   }
 
-  private async redraw(request: SupportRequest): Promise<void> {
+  /** Redraws the request's card and alert as they stand; a failure is logged, never thrown. */
+  async redraw(request: SupportRequest): Promise<void> {
     try {
       await this.options.notifier?.statusChanged(request);
     } catch (error) {

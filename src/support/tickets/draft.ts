@@ -19,6 +19,7 @@ const ENTRY_POINTS: Record<EntryPoint, string> = {
   mention: 'a mention in Slack',
   dm: 'a direct message in Slack',
   cli: 'the deskhand command line',
+  channel: 'a message in a Slack support channel',
 };
 
 /** The ticket deskhand proposes for an answer: subject from the question, the question and every source already tried. */
