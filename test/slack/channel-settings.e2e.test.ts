@@ -18,7 +18,6 @@ describe('/support settings in a support channel', () => {
     t = await startTestDeskhand({
       env: { SUPPORT_ADMINS: ADMIN, SUPPORT_CHANNELS: HELP, FIRST_RESPONSE_SLA_MINUTES: '45' },
     });
-    t.slack.workspace.addChannel({ id: HELP, name: 'help', kind: 'public', created: 1 });
   }, 60_000);
   afterAll(async () => {
     await t?.stop();

@@ -56,23 +56,10 @@ describe('a ticket filed from a support thread stays in step with it', () => {
   let ticket: Ticket;
 
   /** A person writes in the thread: the message appears and Slack delivers its `message` event. */
-  async function threadReply(userId: string, text: string, options: { botId?: string; ts?: string } = {}) {
-    const message = options.ts
-      ? (t.slack.workspace.message(HELP, options.ts) as EmulatedMessage)
-      : t.slack.workspace.postMessage({ channel: HELP, user: userId, text, thread_ts: root.ts });
-    const delivery = await t.driver.event({
-      type: 'message',
-      channel: HELP,
-      channel_type: 'channel',
-      user: userId,
-      text,
-      ts: message.ts,
-      thread_ts: root.ts,
-      team: 'T0DESKHAND',
-      ...(options.botId ? { bot_id: options.botId } : {}),
-    });
+  async function threadReply(userId: string, text: string) {
+    const delivery = await t.driver.channelMessage({ userId, channelId: HELP, text, threadTs: root.ts });
     expect(delivery.status).toBe(200);
-    return { message, delivery };
+    return delivery;
   }
 
   function postWebhook(event: string, body: string): Promise<Response> {
@@ -99,27 +86,26 @@ describe('a ticket filed from a support thread stays in step with it', () => {
         SUPPORT_CHANNELS: HELP,
       },
     });
-    t.slack.workspace.addChannel({ id: HELP, name: 'help', kind: 'public', created: 1 });
 
-    // A request in the channel, a first reply from the asker, then the answer card in the thread.
-    root = t.slack.workspace.postMessage({ channel: HELP, user: ASKER, text: 'Login fails with error 42' });
-    t.slack.workspace.postMessage({
-      channel: HELP,
-      user: ASKER,
-      text: 'It started this morning',
-      thread_ts: root.ts,
-    });
-    await t.driver.appMention({
-      userId: ASKER,
-      channelId: HELP,
-      text: 'how do I reset my password?',
-      threadTs: root.ts,
-    });
+    // A request in the support channel: deskhand answers it in its thread with the card.
+    root = (
+      await t.driver.channelMessage({
+        userId: ASKER,
+        channelId: HELP,
+        text: 'How do I reset my password? Login fails with error 42',
+      })
+    ).message;
     const card = await t.slack.waitForMessage(
       (message) =>
         message.thread_ts === root.ts && /answer_create_ticket/.test(JSON.stringify(message.blocks ?? [])),
       15_000,
     );
+    await t.driver.channelMessage({
+      userId: ASKER,
+      channelId: HELP,
+      text: 'It started this morning',
+      threadTs: root.ts,
+    });
     const buttons = (card.blocks ?? []).flatMap(
       (block) => (block.elements as Array<{ action_id?: string; value?: string }> | undefined) ?? [],
     );
@@ -150,21 +136,21 @@ describe('a ticket filed from a support thread stays in step with it', () => {
   it('files the ticket with the thread so far', () => {
     const filed = conversation();
     expect(filed?.threads[0]?.text).toContain('--- The Slack thread so far ---');
-    expect(filed?.threads[0]?.text).toContain('Alex Asker: Login fails with error 42');
+    expect(filed?.threads[0]?.text).toContain(
+      'Alex Asker: How do I reset my password? Login fails with error 42',
+    );
     expect(filed?.threads[0]?.text).toContain('Alex Asker: It started this morning');
   });
 
   it("adds the asker's later reply to the conversation as the customer's, once, even when Slack retries it", async () => {
-    const { delivery } = await threadReply(ASKER, 'Still failing after a restart');
+    const delivery = await threadReply(ASKER, 'Still failing after a restart');
     await until(
       () => conversation()?.threads.filter((thread) => thread.text === 'Still failing after a restart') ?? [],
       (threads) => threads.length === 1,
     );
     // Slack's retry of the same delivery, and the same message delivered again under a new event id.
     await t.driver.resend(delivery.request, { retryNum: 1, retryReason: 'http_timeout' });
-    await threadReply(ASKER, 'Still failing after a restart', {
-      ts: delivery.payload.event ? (delivery.payload.event as { ts: string }).ts : '',
-    });
+    await t.driver.messageEvent(delivery.message);
     await t.deskhand.threadSync?.runOnce();
     await new Promise((done) => setTimeout(done, 300));
     const added =
@@ -210,7 +196,7 @@ describe('a ticket filed from a support thread stays in step with it', () => {
 
     // Slack echoes deskhand's post back as a message event: it never reaches HelpScout.
     const threadsBefore = conversation()?.threads.length;
-    await threadReply('U0DESKBOT', posted.text, { botId: 'B0DESKBOT', ts: posted.ts });
+    await t.driver.messageEvent(posted);
     await t.deskhand.threadSync?.runOnce();
     await new Promise((done) => setTimeout(done, 300));
     expect(conversation()?.threads.length).toBe(threadsBefore);
@@ -238,10 +224,10 @@ describe('a ticket filed from a support thread stays in step with it', () => {
   });
 
   it('keeps a reply pending while HelpScout is down and adds it once it is back', async () => {
-    helpscout.failNext(2, { status: 503, body: { message: 'Service unavailable', logRef: 'down' } });
-    await threadReply(ASKER, 'Any news?');
+    helpscout.failNext(3, { status: 503, body: { message: 'Service unavailable', logRef: 'down' } });
+    await threadReply(ASKER, 'No change on my side');
     const [pending] = await until(
-      () => t.database.db.select().from(threadAdditions).where(eq(threadAdditions.text, 'Any news?')),
+      () => t.database.db.select().from(threadAdditions).where(eq(threadAdditions.text, 'No change on my side')),
       (rows) => rows[0]?.status === 'pending' && rows[0]?.lastError !== null,
     );
     expect(pending?.lastError).toMatch(/HelpScout/);
@@ -251,9 +237,9 @@ describe('a ticket filed from a support thread stays in step with it', () => {
         await t.database.db
           .update(threadAdditions)
           .set({ nextAttemptAt: new Date(0) })
-          .where(eq(threadAdditions.text, 'Any news?'));
+          .where(eq(threadAdditions.text, 'No change on my side'));
         await t.deskhand.threadSync?.runOnce();
-        return conversation()?.threads.filter((thread) => thread.text === 'Any news?') ?? [];
+        return conversation()?.threads.filter((thread) => thread.text === 'No change on my side') ?? [];
       },
       (threads) => threads.length === 1,
       20_000,
@@ -261,7 +247,7 @@ describe('a ticket filed from a support thread stays in step with it', () => {
     const [sent] = await t.database.db
       .select()
       .from(threadAdditions)
-      .where(eq(threadAdditions.text, 'Any news?'));
+      .where(eq(threadAdditions.text, 'No change on my side'));
     expect(sent?.status).toBe('sent');
   });
 });
