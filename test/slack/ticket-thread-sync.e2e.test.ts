@@ -54,6 +54,7 @@ describe('a ticket filed from a support thread stays in step with it', () => {
   let t: TestDeskhand;
   let root: EmulatedMessage;
   let ticket: Ticket;
+  let card: EmulatedMessage;
 
   /** A person writes in the thread: the message appears and Slack delivers its `message` event. */
   async function threadReply(userId: string, text: string) {
@@ -95,7 +96,7 @@ describe('a ticket filed from a support thread stays in step with it', () => {
         text: 'How do I reset my password? Login fails with error 42',
       })
     ).message;
-    const card = await t.slack.waitForMessage(
+    card = await t.slack.waitForMessage(
       (message) =>
         message.thread_ts === root.ts && /answer_create_ticket/.test(JSON.stringify(message.blocks ?? [])),
       15_000,
@@ -223,11 +224,22 @@ describe('a ticket filed from a support thread stays in step with it', () => {
     ]);
   });
 
+  it('shows a status change in HelpScout on the thread card', async () => {
+    helpscout.setStatus(Number(ticket.externalId), 'closed');
+    const answer = await postWebhook('convo.status', helpscout.webhookBody(Number(ticket.externalId)));
+    expect(answer.status).toBe(200);
+    const updated = await t.slack.waitForMessage(
+      (message) => message.ts === card.ts && /closed/.test(JSON.stringify(message.blocks ?? [])),
+    );
+    expect(updated.thread_ts).toBe(root.ts);
+  });
+
   it('keeps a reply pending while HelpScout is down and adds it once it is back', async () => {
     helpscout.failNext(3, { status: 503, body: { message: 'Service unavailable', logRef: 'down' } });
     await threadReply(ASKER, 'No change on my side');
     const [pending] = await until(
-      () => t.database.db.select().from(threadAdditions).where(eq(threadAdditions.text, 'No change on my side')),
+      () =>
+        t.database.db.select().from(threadAdditions).where(eq(threadAdditions.text, 'No change on my side')),
       (rows) => rows[0]?.status === 'pending' && rows[0]?.lastError !== null,
     );
     expect(pending?.lastError).toMatch(/HelpScout/);
