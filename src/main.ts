@@ -3,9 +3,12 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { buildChannelSettings } from './compose/channel-settings.js';
 import { buildMcpEndpoint } from './compose/mcp-endpoint.js';
 import { buildReplyWriter } from './compose/replies.js';
 import { resolveServices } from './compose/services.js';
+import { buildSupportChannels, checkSupportChannels } from './compose/support-channels.js';
+import { buildTicketSync } from './compose/ticket-sync.js';
 import type { AppConfig } from './config/env.js';
 import type { McpServiceConfig } from './config/mcp-services.js';
 import { type Database, openConfiguredDatabase } from './db/client.js';
@@ -30,6 +33,8 @@ import {
   createPlayground,
   PLAYGROUND_ALERT_CHANNEL,
   PLAYGROUND_DIGEST_CHANNEL,
+  PLAYGROUND_SUPPORT_CHANNEL,
+  playgroundChannelCheck,
 } from './playground/server.js';
 import { WorkTracker } from './runtime/work-tracker.js';
 import { SlackAlertNotifier } from './slack/alert-notifier.js';
@@ -38,7 +43,10 @@ import { digestCard } from './slack/blocks/index.js';
 import type { SlackDeps } from './slack/deps.js';
 import { SlackTicketNotifier } from './slack/ticket-notifier.js';
 import { AlertService, EscalationWorker } from './support/alerts/index.js';
+import type { ChannelSettingsService } from './support/channel-settings/index.js';
+import type { RequestService, SlaWorker } from './support/requests/index.js';
 import { SupportService } from './support/support-service.js';
+import type { ThreadSyncWorker } from './support/ticket-sync/index.js';
 import { TicketOutboxWorker, TicketService } from './support/tickets/index.js';
 import { loadTriager } from './support/triage.js';
 
@@ -71,7 +79,14 @@ export interface RunningDeskhand {
   /** Urgent-case alerts; undefined without ALERT_CHANNEL. */
   alerts?: AlertService;
   escalations?: EscalationWorker;
+  /** Support-channel requests (SUPPORT_CHANNELS) and the first-response SLA scan; tests drive it with `runOnce()`. */
+  requests: RequestService;
+  slaWorker: SlaWorker;
   tickets: TicketService;
+  /** Per-channel settings of support channels. */
+  channelSettings: ChannelSettingsService;
+  /** Thread replies and agents' replies crossing between Slack and the ticket desk; undefined without a desk. */
+  threadSync?: ThreadSyncWorker;
   /** Files pending tickets in the background; tests drive it with `runOnce()`. */
   ticketOutbox: TicketOutboxWorker;
   /** The scheduled digest, when DIGEST_CHANNEL is set (always in the playground). */
@@ -98,6 +113,10 @@ export async function startDeskhand(
             ...configFromEnv.digest,
             channel: configFromEnv.digest.channel ?? PLAYGROUND_DIGEST_CHANNEL,
           },
+          supportChannels:
+            configFromEnv.supportChannels.length > 0
+              ? configFromEnv.supportChannels
+              : [PLAYGROUND_SUPPORT_CHANNEL],
         }
       : configFromEnv;
   const env = options.env ?? process.env;
@@ -107,6 +126,14 @@ export async function startDeskhand(
   const metrics = createMetricsRegistry();
   const readiness: ReadinessState = { shuttingDown: false };
   const work = new WorkTracker();
+  // An unknown support channel is named before anything starts, so nothing is left to tear down.
+  if (config.slack.kind === 'playground') playgroundChannelCheck(config.supportChannels);
+  else
+    await checkSupportChannels(
+      config.supportChannels,
+      { botToken: config.slack.botToken, slackApiUrl: config.slackApiUrl },
+      logger,
+    );
 
   const database =
     options.database ?? (await openConfiguredDatabase(config, (message) => logger.info(message)));
@@ -171,13 +198,28 @@ export async function startDeskhand(
   // Every kind of buffered write has its applier now: take over what a stopped deskhand spooled.
   await writeBuffer.replay();
 
+  const channelSettings = buildChannelSettings(config, database);
+  const ticketSync = buildTicketSync({ database, registry, client: () => slack?.app.client, logger });
+  const supportChannels = buildSupportChannels({
+    config,
+    database,
+    logger,
+    client: () => slack?.app.client,
+    findAnswer: (questionId) => support.findAnswer(questionId),
+    ticketsEnabled: registry.ticketDesk() !== undefined,
+    settings: channelSettings,
+  });
+
   const deps: SlackDeps = {
     support,
+    requests: supportChannels.requests,
     deliveries: new DrizzleDeliveryLedger(database.db),
     alerts,
     tickets,
     threads: new DrizzleThreadQuestions(database.db),
     digest: (since) => buildDigest(database, { since, includePrivateText: false }),
+    channelSettings,
+    ticketSync: ticketSync?.sync,
     work,
     logger,
     settings: {
@@ -206,6 +248,7 @@ export async function startDeskhand(
   if (slack.requestListener) http.setFallback(slack.requestListener);
   await slack.start();
   escalations?.start();
+  supportChannels.slaWorker.start();
   // The asker's ticket card follows the ticket: filed by the outbox, then updated by HelpScout's webhooks.
   const ticketNotifier = new SlackTicketNotifier({
     client: () => slack?.app.client,
@@ -219,12 +262,14 @@ export async function startDeskhand(
       secret: config.helpscout.webhookSecret,
       tickets,
       notifier: ticketNotifier,
+      threadSync: ticketSync?.sync,
       logger,
       maxBodyBytes: config.maxBodyBytes,
     }),
   );
   const ticketOutbox = new TicketOutboxWorker({ tickets, notifier: ticketNotifier, logger });
   ticketOutbox.start();
+  ticketSync?.worker.start();
   const digestChannel = config.digest.channel;
   const digests = digestChannel
     ? startDigestScheduler({
@@ -252,7 +297,9 @@ export async function startDeskhand(
         );
       digests?.stop();
       await escalations?.stop();
+      await supportChannels.slaWorker.stop();
       await ticketOutbox.stop();
+      await ticketSync?.worker.stop();
       playground?.close();
       await http.close();
       await slack?.stop();
@@ -282,7 +329,11 @@ export async function startDeskhand(
     slack,
     alerts,
     escalations,
+    requests: supportChannels.requests,
+    slaWorker: supportChannels.slaWorker,
     tickets,
+    channelSettings,
+    threadSync: ticketSync?.worker,
     ticketOutbox,
     digests,
     work,

@@ -43,12 +43,19 @@ const METHOD_SCOPES: Record<string, string[]> = {
   'views.update': [],
   'views.publish': [],
   'reactions.add': ['reactions:write'],
+  // Responders of a support channel named as a user group.
+  'usergroups.users.list': ['usergroups:read'],
 };
 
 /** The scope each bot event subscription needs. */
 const EVENT_SCOPES: Record<string, string[]> = {
   app_mention: ['app_mentions:read'],
   'message.im': ['im:history'],
+  'message.channels': ['channels:history'],
+  'message.groups': ['groups:history'],
+  reaction_added: ['reactions:read'],
+  reaction_removed: ['reactions:read'],
+  app_home_opened: [],
 };
 
 /** Scopes no single method requires, kept on purpose; each says why. */
@@ -60,7 +67,11 @@ const DELIBERATE_SCOPES: Record<string, string> = {
 const WEB_API_FAMILIES =
   'admin|apps|auth|bookmarks|chat|conversations|dnd|emoji|files|pins|reactions|reminders|search|team|usergroups|users|views';
 // A WebClient is named `client` throughout (Bolt's listener argument, `app.client`, `this.client()`).
-const METHOD_CALL = new RegExp(`\\bclient(?:\\(\\))?\\??\\.(${WEB_API_FAMILIES})\\.([a-zA-Z]+)\\(`, 'g');
+// Methods may have a sub-namespace (`usergroups.users.list`).
+const METHOD_CALL = new RegExp(
+  `\\bclient(?:\\(\\))?\\??\\.(${WEB_API_FAMILIES})\\.((?:[a-zA-Z]+\\.)?[a-zA-Z]+)\\(`,
+  'g',
+);
 const API_CALL = /\.apiCall\(\s*['"]([a-z]+\.[a-zA-Z.]+)['"]/g;
 
 /** Every Web API method deskhand's code calls, with the files calling it (the emulator serves them, so it is left out). */

@@ -63,6 +63,19 @@ export const envSchema = z.object({
   DIGEST_CRON: optionalString,
   DIGEST_TZ: optionalString,
   SUPPORT_ADMINS: optionalString,
+  SUPPORT_CHANNELS: optionalString.pipe(
+    z
+      .string()
+      .regex(
+        /^\s*[CG][A-Z0-9]{2,}\s*(,\s*[CG][A-Z0-9]{2,}\s*)*,?\s*$/,
+        'must be comma-separated Slack channel ids such as C0123456789,C0987654321',
+      )
+      .optional(),
+  ),
+  FIRST_RESPONSE_SLA_MINUTES: positiveInt(30).refine(
+    (minutes) => minutes >= 1 && minutes <= 7 * 24 * 60,
+    'must be between 1 and 10080 minutes',
+  ),
   TRIAGE_RULES: optionalString,
   LOG_LEVEL: optionalString.pipe(z.enum(LOG_LEVELS).optional()),
   LOOKUP_DEADLINE_MS: positiveInt(4000),
@@ -111,6 +124,10 @@ export interface AppConfig {
   alertEscalateAfterMinutes: number;
   digest: { channel?: string; cron: string; timezone: string };
   supportAdmins: string[];
+  /** SUPPORT_CHANNELS: channels where every new message is a request. */
+  supportChannels: string[];
+  /** FIRST_RESPONSE_SLA_MINUTES: a support channel's first-response SLA unless its settings say otherwise. */
+  firstResponseSlaMinutes: number;
   triageRulesPath?: string;
   logLevel: (typeof LOG_LEVELS)[number];
   lookupDeadlineMs: number;
@@ -194,6 +211,15 @@ export function loadEnv(env: Record<string, string | undefined> = process.env): 
       .split(',')
       .map((id) => id.trim())
       .filter(Boolean),
+    supportChannels: [
+      ...new Set(
+        (e.SUPPORT_CHANNELS ?? '')
+          .split(',')
+          .map((id) => id.trim())
+          .filter(Boolean),
+      ),
+    ],
+    firstResponseSlaMinutes: e.FIRST_RESPONSE_SLA_MINUTES,
     triageRulesPath: e.TRIAGE_RULES,
     logLevel: e.LOG_LEVEL ?? 'info',
     lookupDeadlineMs: e.LOOKUP_DEADLINE_MS,

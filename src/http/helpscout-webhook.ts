@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { TicketSyncService } from '../support/ticket-sync/index.js';
 import type { TicketDeskUpdate, TicketNotifier, TicketService } from '../support/tickets/index.js';
 import { readBody, refuseTooLarge } from './body.js';
 import { type Route, sendJson } from './server.js';
@@ -19,11 +20,27 @@ export interface HelpscoutWebhookOptions {
   secret?: string;
   tickets: Pick<TicketService, 'applyDeskUpdate'>;
   notifier?: TicketNotifier;
+  /** Posts agents' replies in the Slack thread a ticket came from. */
+  threadSync?: Pick<TicketSyncService, 'agentReply'>;
   logger: Logger;
   maxBodyBytes: number;
 }
 
+/** Thread types an agent writes to the customer: relayed to the Slack thread. */
+const AGENT_REPLY_TYPES = new Set(['reply', 'message']);
+
+const personSchema = z.looseObject({
+  type: z.string().optional(),
+  first: z.string().nullish(),
+  last: z.string().nullish(),
+  firstName: z.string().nullish(),
+  lastName: z.string().nullish(),
+  email: z.string().nullish(),
+});
+
 const threadSchema = z.looseObject({
+  id: z.union([z.number(), z.string()]).optional(),
+  createdBy: personSchema.optional(),
   type: z.string().optional(),
   body: z.string().nullish(),
   createdAt: z.string().optional(),
@@ -94,6 +111,12 @@ export function helpscoutWebhookRoute(options: HelpscoutWebhookOptions): Route {
           'ticket card not updated',
         );
       }
+      const reply = event === 'convo.agent.reply.created' ? latestAgentReply(conversation) : undefined;
+      if (reply && options.threadSync) {
+        // Stored before HelpScout hears 200: a delivery that fails here is retried by HelpScout, and
+        // the reply's key keeps a redelivery from posting it twice.
+        await options.threadSync.agentReply(ticket, { externalId: String(conversation.id), ...reply });
+      }
       sendJson(res, 200, { ok: true, ticket: ticket.id });
     },
   };
@@ -142,6 +165,25 @@ function latestPublicThread(conversation: Conversation): z.infer<typeof threadSc
           : latest,
       undefined,
     );
+}
+
+/** The newest reply an agent wrote, with its thread id and the agent's name; undefined without one. */
+function latestAgentReply(
+  conversation: Conversation,
+): { threadId: string; agentName: string; text: string } | undefined {
+  const listed =
+    conversation._embedded?.threads ?? z.array(threadSchema).catch([]).parse(conversation.threads);
+  const newest = listed
+    .filter((thread) => AGENT_REPLY_TYPES.has(thread.type ?? '') && thread.id !== undefined)
+    .filter((thread) => (thread.createdBy?.type ?? 'user') === 'user')
+    .sort((a, b) => (parseDate(b.createdAt)?.getTime() ?? 0) - (parseDate(a.createdAt)?.getTime() ?? 0))[0];
+  if (!newest) return undefined;
+  const text = plainText(newest.body ?? '');
+  if (!text) return undefined;
+  // Named as agents sign their replies: by first name ("Dana"), else their email.
+  const person = newest.createdBy;
+  const name = (person?.first ?? person?.firstName ?? '').trim();
+  return { threadId: String(newest.id), agentName: name || person?.email || 'An agent', text };
 }
 
 /** Thread bodies are HTML: the card shows their text. */

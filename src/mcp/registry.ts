@@ -9,6 +9,7 @@ import {
   type TicketDesk,
   TicketDeskError,
 } from '../support/ports.js';
+import type { TicketConversation } from '../support/ticket-sync/index.js';
 import type { KnowledgeHit } from '../support/types.js';
 import { ToolCatalog } from './catalog.js';
 import { ServiceConnection } from './connection.js';
@@ -79,6 +80,9 @@ export function defaultServices(options: { knowledgeDir: string }): McpServiceCo
  * (timeout, retry, breaker, bounded concurrency, metrics, audit row), and the roles deskhand
  * needs (knowledge sources, ticket desk) found from the tools each service offers.
  */
+/** deskhand's HelpScout tool that adds a reply or a note to a conversation (DESIGN.md §6). */
+const ADD_TO_CONVERSATION_TOOL = 'add_to_conversation';
+
 export class McpRegistry {
   private readonly services = new Map<string, Service>();
   /** Rebuilt only when a service's tools change, not on every call. */
@@ -177,6 +181,42 @@ export class McpRegistry {
     );
     this.cachedRoles = { sources, desk: deskService ? this.ticketDeskOf(deskService) : undefined };
     return this.cachedRoles;
+  }
+
+  /** The service offering `add_to_conversation` (replies added to a filed ticket), if any. */
+  ticketConversation(): TicketConversation | undefined {
+    const service = [...this.services.values()].find((candidate) =>
+      candidate.connection.tools.some((tool) => tool.name === ADD_TO_CONVERSATION_TOOL),
+    );
+    if (!service) return undefined;
+    return {
+      label: this.label(service),
+      isAvailable: () => service.connection.state === 'connected',
+      addToTicket: async (externalId, text, as, { signal }) => {
+        let result: ToolResult;
+        try {
+          result = await this.call(
+            service,
+            ADD_TO_CONVERSATION_TOOL,
+            { id: externalId, text, as },
+            { signal },
+          );
+        } catch (error) {
+          const transient = error instanceof TransientToolError ? error : undefined;
+          throw new TicketDeskError((error as Error).message, true, transient?.retryAfterMs);
+        }
+        if (result.isError) {
+          const retryable = retryableToolError(result);
+          throw new TicketDeskError(
+            retryable?.message ?? (resultText(result) || 'the ticket desk refused the addition'),
+            retryable !== undefined,
+            retryable?.retryAfterMs,
+          );
+        }
+        const added = result.structuredContent as { thread_id?: unknown } | undefined;
+        return typeof added?.thread_id === 'string' ? { threadId: added.thread_id } : {};
+      },
+    };
   }
 
   catalog(): ToolCatalog {

@@ -4,16 +4,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { ConfigError } from '../config/errors.js';
 import { type Route, sendJson } from '../http/server.js';
 import {
   BOT_DM_CHANNEL_ID,
   BOT_USER_ID,
   DEFAULT_USER_ID,
   type EmulatedMessage,
+  HELP_CHANNEL_ID,
   SLACKBOT_USER_ID,
   SlackEmulator,
   SUPPORT_ALERTS_CHANNEL_ID,
   SUPPORT_DIGEST_CHANNEL_ID,
+  Workspace,
 } from './emulator/index.js';
 import { slackTextOf } from './typed-text.js';
 
@@ -34,6 +37,20 @@ const MAX_BODY = 64 * 1024;
 
 export const PLAYGROUND_ALERT_CHANNEL = SUPPORT_ALERTS_CHANNEL_ID;
 export const PLAYGROUND_DIGEST_CHANNEL = SUPPORT_DIGEST_CHANNEL_ID;
+/** `#help`: the playground's support channel, where every new message is a request. */
+export const PLAYGROUND_SUPPORT_CHANNEL = HELP_CHANNEL_ID;
+
+/** SUPPORT_CHANNELS in the playground: each id must be one of its channels (the ConfigError names the first that is not). */
+export function playgroundChannelCheck(channels: readonly string[]): void {
+  const workspace = new Workspace();
+  for (const id of channels) {
+    const channel = workspace.channel(id);
+    if (!channel || channel.kind === 'im')
+      throw new ConfigError(
+        `SUPPORT_CHANNELS names ${id}, which is not a channel of the playground (try ${HELP_CHANNEL_ID}, #help)`,
+      );
+  }
+}
 
 /** The local playground: an in-process Slack and the page that shows it, both on deskhand's own port. */
 export interface Playground {
@@ -58,7 +75,13 @@ export interface Playground {
 export function createPlayground(logger: Logger): Playground {
   const botToken = 'xoxb-playground';
   const signingSecret = randomBytes(24).toString('hex');
-  const emulator = new SlackEmulator({ botToken, signingSecret, basePath: '/slack-emulator' });
+  // Like Slack for an app subscribed to message.channels, the bot's own posts come back to it as events.
+  const emulator = new SlackEmulator({
+    botToken,
+    signingSecret,
+    basePath: '/slack-emulator',
+    echoBotMessages: true,
+  });
   const clients = new Set<ServerResponse>();
   const heartbeat = setInterval(() => {
     for (const client of clients) client.write(': keep-alive\n\n');
@@ -130,22 +153,15 @@ export function createPlayground(logger: Logger): Playground {
         const delivery = await emulator.outbound.directMessage({ userId: user, text: slackText, ...thread });
         return { status: delivery.status };
       }
-      if (slackText.includes(`<@${BOT_USER_ID}>`)) {
-        const delivery = await emulator.outbound.appMention({
-          userId: user,
-          channelId: channel,
-          text: slackText,
-          ...thread,
-        });
-        return { status: delivery.status };
-      }
-      emulator.workspace.postMessage({
-        channel,
-        user,
+      // Every channel message is a `message` event (support channels make requests of them); a
+      // mention of the bot is also an `app_mention`, as Slack sends both.
+      const delivery = await emulator.outbound.channelMessage({
+        userId: user,
+        channelId: channel,
         text: slackText,
-        ...(threadTs ? { thread_ts: threadTs } : {}),
+        ...thread,
       });
-      return { status: 200 };
+      return { status: delivery.mention?.status ?? delivery.status };
     }),
     jsonRoute(
       '/playground/api/click',

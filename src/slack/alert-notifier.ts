@@ -51,7 +51,7 @@ export class SlackAlertNotifier implements AlertNotifier {
       `<@${takerId}> from support has taken your urgent question and is on it.`,
       ':raising_hand:',
     );
-    if (question.entryPoint === 'mention' && question.channelId) {
+    if ((question.entryPoint === 'mention' || question.entryPoint === 'channel') && question.channelId) {
       await this.client().chat.postMessage({
         channel: question.channelId,
         thread_ts: question.threadTs ?? question.messageTs,

@@ -23,7 +23,7 @@ export interface AnsweredQuestion {
 }
 
 /**
- * The one workflow every way in (slash command, shortcut, mention, DM) goes through: rate limit,
+ * The one workflow every way in (slash command, shortcut, mention, DM, support channel) goes through: rate limit,
  * ask, file the automatic ticket (no good answer, or urgent), alert the support channel for an
  * urgent question, and render the asker's card. Never throws: a failure becomes a notice card.
  */
@@ -31,6 +31,7 @@ export async function answerQuestion(
   deps: SlackDeps,
   client: WebClient,
   input: QuestionInput,
+  options: { autoTicket?: boolean } = {},
 ): Promise<AnsweredQuestion> {
   const verdict = await deps.support.checkRateLimit(input.askerId);
   if (!verdict.allowed) return { card: rateLimitNotice(verdict.retryAfterSeconds) };
@@ -42,7 +43,8 @@ export async function answerQuestion(
     deps.logger.error({ err: (error as Error).message, entryPoint: input.entryPoint }, 'answering failed');
     return { card: errorNotice() };
   }
-  const ticket = await autoTicket(deps, client, answer);
+  // In a support channel people answer in the thread: a ticket is made from the request when someone asks for one.
+  const ticket = options.autoTicket === false ? undefined : await autoTicket(deps, client, answer);
   const alert = await raiseAlert(deps, answer, ticket);
   return { card: renderAnswer(deps, answer, ticket, alert), answer, ticket, alert };
 }

@@ -2,8 +2,11 @@ import type { Logger } from 'pino';
 import type { Digest } from '../digest/index.js';
 import type { WorkTracker } from '../runtime/work-tracker.js';
 import type { AlertService } from '../support/alerts/index.js';
+import type { ChannelSettingsService } from '../support/channel-settings/index.js';
 import type { DeliveryLedger } from '../support/ports.js';
+import type { RequestService } from '../support/requests/index.js';
 import type { SupportService } from '../support/support-service.js';
+import type { TicketSyncService } from '../support/ticket-sync/index.js';
 import type { TicketService } from '../support/tickets/index.js';
 
 /** Finds the question a Slack thread started with, so a mention in that thread is a follow-up on it. */
@@ -27,6 +30,12 @@ export interface SlackDeps {
    * theirs to read. Such questions are counted as "asked privately"; only the operator's CLI shows them.
    */
   digest?: (since: string) => Promise<Digest>;
+  /** Keeps tickets filed from a thread in step with it; absent without a ticket desk. */
+  ticketSync?: TicketSyncService;
+  /** Per-channel settings of support channels, for `/support settings`. */
+  channelSettings?: ChannelSettingsService;
+  /** Support-channel requests; absent when no support channel is configured. */
+  requests?: RequestService;
   work: WorkTracker;
   logger: Logger;
   settings: {

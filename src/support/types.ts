@@ -1,5 +1,5 @@
-/** How a question reached deskhand. */
-export type EntryPoint = 'slash' | 'shortcut' | 'mention' | 'dm' | 'cli' | 'mcp';
+/** How a question reached deskhand (`channel`: a message in a support channel; `mcp`: an AI agent through POST /mcp). */
+export type EntryPoint = 'slash' | 'shortcut' | 'mention' | 'dm' | 'cli' | 'mcp' | 'channel';
 export type Urgency = 'low' | 'normal' | 'high';
 /** Where a question was asked; text from anything but `public` is never shown in a channel digest. */
 export type ChannelKind = 'public' | 'private' | 'im' | 'mpim' | 'unknown';

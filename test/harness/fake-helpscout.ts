@@ -2,8 +2,21 @@ import { FakeApi, type InjectedResponse, type RecordedRequest } from './fake-api
 
 export const FAKE_HELPSCOUT = { appId: 'fake-app-id', appSecret: 'fake-app-secret-123', mailboxId: '4242' };
 
+/** A thread of a conversation, as HelpScout keeps it. */
+export interface FakeThread {
+  id: number;
+  type: 'customer' | 'note' | 'reply';
+  text: string;
+  customerId?: number;
+  /** The agent who wrote a reply or a note. */
+  createdBy?: { id: number; first: string; last: string; email: string; type: 'user' | 'customer' };
+  createdAt: string;
+}
+
 interface FakeConversation {
   id: number;
+  customerId: number;
+  threads: FakeThread[];
   number: number;
   subject: string;
   preview: string;
@@ -79,6 +92,8 @@ export class FakeHelpScout extends FakeApi {
     number: 500 + i,
     type: 'email',
     tags: [],
+    customerId: 9000 + i,
+    threads: [],
     email: `customer${i}@example.com`,
     createdAt: new Date(Date.UTC(2026, 9, 1 + i)).toISOString(),
   }));
@@ -88,11 +103,43 @@ export class FakeHelpScout extends FakeApi {
   /** When set, reading a conversation's threads fails with HelpScout's 500. */
   threadsFail = false;
   tokensIssued = 0;
+  private nextThreadId = 70_000;
   private readonly validTokens = new Set<string>();
 
   /** Makes every token issued so far invalid, as an expiry or a revocation would. */
   revokeTokens(): void {
     this.validTokens.clear();
+  }
+
+  conversation(id: number): FakeConversation | undefined {
+    return this.conversations.find((candidate) => candidate.id === id);
+  }
+
+  /** An agent replies in HelpScout: the reply thread is added, and the webhook body HelpScout would send is returned. */
+  agentReply(
+    conversationId: number,
+    agent: { first: string; last: string; email?: string },
+    text: string,
+  ): { thread: FakeThread; webhookBody: string } {
+    const conversation = this.conversation(conversationId);
+    if (!conversation) throw new Error(`no conversation ${conversationId}`);
+    const thread: FakeThread = {
+      id: this.nextThreadId++,
+      type: 'reply',
+      text,
+      createdBy: { id: 77, type: 'user', email: agent.email ?? 'agent@example.com', ...agent },
+      createdAt: new Date().toISOString(),
+    };
+    conversation.threads.push(thread);
+    conversation.status = 'active';
+    return { thread, webhookBody: JSON.stringify(webhookConversationJson(conversation)) };
+  }
+
+  /** The body of HelpScout's webhook for this conversation as it stands (status changes and replies). */
+  webhookBody(conversationId: number): string {
+    const conversation = this.conversation(conversationId);
+    if (!conversation) throw new Error(`no conversation ${conversationId}`);
+    return JSON.stringify(webhookConversationJson(conversation));
   }
 
   setStatus(id: number, status: string): void {
@@ -116,6 +163,9 @@ export class FakeHelpScout extends FakeApi {
         ? { status: 200, body: threadsJson(conversation) }
         : { status: 404, body: { message: 'Resource not found', logRef: 'fake-404' } };
     }
+    const threadPost = /^\/v2\/conversations\/(\d+)\/(customer|notes)$/.exec(url.pathname);
+    if (request.method === 'POST' && threadPost)
+      return this.addThread(Number(threadPost[1]), threadPost[2] as 'customer' | 'notes', request);
     const one = /^\/v2\/conversations\/(\d+)$/.exec(url.pathname);
     if (request.method === 'GET' && one) {
       const conversation = this.conversations.find((candidate) => candidate.id === Number(one[1]));
@@ -184,6 +234,57 @@ export class FakeHelpScout extends FakeApi {
     };
   }
 
+  /** `POST /v2/conversations/{id}/customer` and `/notes`: 201 with the thread id in Resource-ID, no body. */
+  private addThread(
+    conversationId: number,
+    kind: 'customer' | 'notes',
+    request: RecordedRequest,
+  ): InjectedResponse {
+    const conversation = this.conversation(conversationId);
+    if (!conversation) return { status: 404, body: { message: 'Resource not found', logRef: 'fake-404' } };
+    let body: { text?: unknown; customer?: { id?: unknown; email?: unknown } };
+    try {
+      body = JSON.parse(request.body || '{}');
+    } catch {
+      return { status: 400, body: { message: 'Malformed JSON', logRef: 'fake-400' } };
+    }
+    const errors = [
+      typeof body.text !== 'string' || !body.text.trim()
+        ? { path: 'text', message: 'may not be empty' }
+        : undefined,
+      kind === 'customer' && typeof body.customer?.id !== 'number' && typeof body.customer?.email !== 'string'
+        ? { path: 'customer', message: 'must contain a valid customer id or an email address' }
+        : undefined,
+      kind === 'customer' &&
+      typeof body.customer?.id === 'number' &&
+      body.customer.id !== conversation.customerId
+        ? { path: 'customer.id', message: 'customer not found' }
+        : undefined,
+    ].filter(Boolean);
+    if (errors.length)
+      return {
+        status: 400,
+        body: { message: 'Bad request', logRef: 'fake-validation', _embedded: { errors } },
+      };
+    const thread: FakeThread = {
+      id: this.nextThreadId++,
+      type: kind === 'customer' ? 'customer' : 'note',
+      text: body.text as string,
+      ...(kind === 'customer' ? { customerId: conversation.customerId } : {}),
+      createdAt: new Date().toISOString(),
+    };
+    conversation.threads.push(thread);
+    // A customer thread reopens the conversation; a note leaves its status alone.
+    if (kind === 'customer') conversation.status = 'active';
+    return {
+      status: 201,
+      headers: {
+        'Resource-ID': String(thread.id),
+        Location: `/v2/conversations/${conversationId}/threads/${thread.id}`,
+      },
+    };
+  }
+
   private create(request: RecordedRequest): InjectedResponse {
     const body = JSON.parse(request.body || '{}') as {
       subject?: string;
@@ -217,6 +318,15 @@ export class FakeHelpScout extends FakeApi {
       status: 'active',
       type: body.type ?? 'email',
       tags: body.tags ?? [],
+      customerId: 9500 + this.conversations.length,
+      threads: [
+        {
+          id: this.nextThreadId++,
+          type: 'customer',
+          text: body.threads?.[0]?.text ?? '',
+          createdAt: new Date().toISOString(),
+        },
+      ],
       email: body.customer?.email as string,
       createdAt: new Date().toISOString(),
     });
@@ -234,7 +344,7 @@ function conversationJson(conversation: FakeConversation) {
     type: conversation.type,
     mailboxId: Number(FAKE_HELPSCOUT.mailboxId),
     tags: conversation.tags.map((tag, i) => ({ id: i + 1, tag })),
-    primaryCustomer: { email: conversation.email },
+    primaryCustomer: { id: conversation.customerId, email: conversation.email },
     createdAt: conversation.createdAt,
     _links: { self: { href: `/v2/conversations/${conversation.id}` } },
   };
@@ -256,17 +366,45 @@ function threadsJson(conversation: FakeConversation) {
           },
         ]
       : []),
-    {
-      id: conversation.id * 10 + 1,
-      type: 'customer',
-      status: 'active',
-      body: `<p>${conversation.preview}</p>`,
-      createdBy: { id: 9, type: 'customer', email: conversation.email },
-      createdAt: conversation.createdAt,
-    },
+    // A conversation filed through the API keeps its own first thread in `threads`.
+    ...(conversation.threads.some((thread) => thread.type === 'customer')
+      ? []
+      : [
+          {
+            id: conversation.id * 10 + 1,
+            type: 'customer',
+            status: 'active',
+            body: `<p>${conversation.preview}</p>`,
+            createdBy: { id: 9, type: 'customer', email: conversation.email },
+            createdAt: conversation.createdAt,
+          },
+        ]),
   ];
+  // Threads added later (the customer's additions, notes, agent replies) come first: newest first.
+  const added = webhookConversationJson(conversation).threads;
+  const all = [...added, ...threads];
   return {
-    _embedded: { threads },
-    page: { size: 50, totalElements: threads.length, totalPages: 1, number: 1 },
+    _embedded: { threads: all },
+    page: { size: 50, totalElements: all.length, totalPages: 1, number: 1 },
+  };
+}
+
+/** A conversation as HelpScout's webhooks send it: threads newest first, bodies as HTML. */
+function webhookConversationJson(conversation: FakeConversation) {
+  return {
+    ...conversationJson(conversation),
+    threads: [...conversation.threads].reverse().map((thread) => ({
+      id: thread.id,
+      type: thread.type,
+      body: `<p>${thread.text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</p>`,
+      createdAt: thread.createdAt,
+      createdBy: thread.createdBy ?? {
+        id: conversation.customerId,
+        type: 'customer',
+        email: conversation.email,
+        first: 'Alex',
+        last: 'Asker',
+      },
+    })),
   };
 }

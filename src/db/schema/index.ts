@@ -1,9 +1,15 @@
 export { alerts } from './alerts.js';
+export { channelSettings } from './channel-settings.js';
+export { channelSettingsAudit } from './channel-settings-audit.js';
 export { cronRuns } from './cron-runs.js';
 export { feedback } from './feedback.js';
 export { lookups } from './lookups.js';
 export { questions } from './questions.js';
 export { replyAudits } from './reply-audits.js';
+export { requestEvents } from './request-events.js';
+export { requests } from './requests.js';
 export { slackEvents } from './slack-events.js';
+export { threadAdditions } from './thread-additions.js';
+export { ticketThreads } from './ticket-threads.js';
 export { tickets } from './tickets.js';
 export { toolCalls } from './tool-calls.js';

@@ -36,6 +36,11 @@ export interface SlackEmulatorOptions {
   origin?: string;
   /** Clock in milliseconds for message timestamps, trigger and response URL expiry. */
   now?: () => number;
+  /**
+   * Deliver the bot's own channel posts back to it as `message` events (with `bot_id`), as Slack
+   * does for an app subscribed to `message.channels`; off by default so tests count only what they send.
+   */
+  echoBotMessages?: boolean;
 }
 
 /**
@@ -71,6 +76,17 @@ export class SlackEmulator {
       workspace: this.workspace,
       responseUrls: this.responseUrls,
       ...(options.targetUrl ? { targetUrl: options.targetUrl } : {}),
+    });
+    if (options.echoBotMessages) this.#echoBotMessages();
+  }
+
+  #echoBotMessages(): void {
+    this.workspace.changes.on('change', (change) => {
+      if (change.type !== 'message' || !change.message.bot_id || change.message.ephemeralTo) return;
+      const channel = this.workspace.channel(change.message.channel);
+      if (!channel || channel.kind === 'im') return;
+      // Slack does not wait for the app; an echo that cannot be delivered is simply lost.
+      void this.outbound.messageEvent(change.message).catch(() => {});
     });
   }
 

@@ -383,6 +383,138 @@ export class SlackOutbound {
     return { ...delivery, message };
   }
 
+  /**
+   * A person writes in a channel (a thread reply with `threadTs`): the message appears and a
+   * `message` event is delivered (`message.channels`, or `message.groups` in a private channel).
+   * A message that mentions the bot also gets its `app_mention` event, as Slack sends both.
+   */
+  async channelMessage(
+    input: { userId?: string; channelId: string; text: string; threadTs?: string; broadcast?: boolean },
+    options: SendOptions = {},
+  ): Promise<Delivery & { eventId: string; message: EmulatedMessage; mention?: Delivery }> {
+    const user = this.#user(input.userId ?? DEFAULT_USER_ID);
+    const channel = this.#channel(input.channelId);
+    const message = this.#workspace.postMessage({
+      channel: channel.id,
+      user: user.id,
+      text: input.text,
+      ...(input.threadTs ? { thread_ts: input.threadTs } : {}),
+    });
+    const delivery = await this.messageEvent(
+      message,
+      {
+        ...(input.broadcast && message.thread_ts ? { subtype: 'thread_broadcast' } : {}),
+      },
+      options,
+    );
+    const mentioned = input.text.includes(`<@${BOT_USER_ID}>`);
+    const mention = mentioned
+      ? await this.event({
+          type: 'app_mention',
+          user: user.id,
+          text: input.text,
+          ts: message.ts,
+          team: this.#workspace.teamId,
+          channel: channel.id,
+          event_ts: message.ts,
+          ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}),
+        })
+      : undefined;
+    return { ...delivery, message, ...(mention ? { mention } : {}) };
+  }
+
+  /** The `message` event Slack sends for a message already in the workspace (a person's or the bot's echo). */
+  async messageEvent(
+    message: EmulatedMessage,
+    extra: JsonObject = {},
+    options: SendOptions = {},
+  ): Promise<Delivery & { eventId: string }> {
+    const channel = this.#channel(message.channel);
+    const parent =
+      message.thread_ts && message.thread_ts !== message.ts
+        ? this.#workspace.message(channel.id, message.thread_ts)
+        : undefined;
+    return this.event(
+      {
+        ...messageJson(message, this.#workspace),
+        channel: channel.id,
+        event_ts: message.ts,
+        channel_type: channelType(channel),
+        ...(parent?.user ? { parent_user_id: parent.user } : {}),
+        ...extra,
+      },
+      options,
+    );
+  }
+
+  /** A person edits their message: it changes in place and a `message_changed` event is delivered. */
+  async editMessage(
+    input: { channelId: string; ts: string; text: string },
+    options: SendOptions = {},
+  ): Promise<Delivery & { eventId: string }> {
+    const channel = this.#channel(input.channelId);
+    const previous = this.#message(channel.id, input.ts);
+    const updated = this.#workspace.updateMessage(channel.id, input.ts, { text: input.text }, previous.user);
+    if (!updated) throw new Error(`no message ${input.ts} in ${channel.id}`);
+    return this.event(
+      {
+        type: 'message',
+        subtype: 'message_changed',
+        hidden: true,
+        channel: channel.id,
+        channel_type: channelType(channel),
+        ts: this.#workspace.nextTs(),
+        message: messageJson(updated, this.#workspace),
+        previous_message: messageJson(previous, this.#workspace),
+      },
+      options,
+    );
+  }
+
+  /** A person joins a channel: Slack posts the join message and delivers it with subtype `channel_join`. */
+  async channelJoin(
+    input: { userId: string; channelId: string },
+    options: SendOptions = {},
+  ): Promise<Delivery & { eventId: string }> {
+    const user = this.#user(input.userId);
+    const channel = this.#channel(input.channelId);
+    const message = this.#workspace.postMessage({
+      channel: channel.id,
+      user: user.id,
+      text: `<@${user.id}> has joined the channel`,
+    });
+    return this.messageEvent(message, { subtype: 'channel_join' }, options);
+  }
+
+  /**
+   * A person adds (or removes) an emoji reaction on a message: the message's reactions change and
+   * a `reaction_added` (`reaction_removed`) event is delivered. Nothing is delivered when the
+   * reaction was already there (or not there), as in Slack.
+   */
+  async reaction(
+    input: { userId?: string; channelId: string; ts: string; name: string; removed?: boolean },
+    options: SendOptions = {},
+  ): Promise<(Delivery & { eventId: string }) | undefined> {
+    const user = this.#user(input.userId ?? DEFAULT_USER_ID);
+    const channel = this.#channel(input.channelId);
+    const message = this.#message(channel.id, input.ts);
+    const changed = input.removed
+      ? this.#workspace.removeReaction(channel.id, message.ts, input.name, user.id)
+      : this.#workspace.addReaction(channel.id, message.ts, input.name, user.id);
+    if (!changed) return undefined;
+    return this.event(
+      {
+        type: input.removed ? 'reaction_removed' : 'reaction_added',
+        user: user.id,
+        reaction: input.name,
+        ...(message.user ? { item_user: message.user } : {}),
+        item: { type: 'message', channel: channel.id, ts: message.ts },
+        event_ts: this.#workspace.nextTs(),
+      },
+      options,
+    );
+  }
+
   /** Sends Slack's `url_verification` handshake; a correct app answers with the challenge. */
   async urlVerification(challenge = `challenge-${Date.now()}`, options: SendOptions = {}): Promise<Delivery> {
     const payload = { token: VERIFICATION_TOKEN, challenge, type: 'url_verification' };
@@ -670,6 +802,11 @@ function parseAckBody(body: string): JsonObject | undefined {
     // A plain-text ack is shown as the text of the reply.
     return { text: trimmed };
   }
+}
+
+/** The `channel_type` of a message event: `channel` (public), `group` (private), `im` or `mpim`. */
+function channelType(channel: EmulatedChannel): string {
+  return channel.kind === 'public' ? 'channel' : channel.kind === 'private' ? 'group' : channel.kind;
 }
 
 function retryHeaders(options: Pick<SendOptions, 'retryNum' | 'retryReason'>): Record<string, string> {

@@ -77,6 +77,7 @@ export class SlackWebApi {
       'conversations.history': (args) => this.#history(args),
       'conversations.replies': (args) => this.#replies(args),
       'reactions.add': (args) => this.#addReaction(args),
+      'reactions.remove': (args) => this.#removeReaction(args),
     };
   }
 
@@ -290,6 +291,18 @@ export class SlackWebApi {
     const message = this.#visibleMessage(channel, stringArg(args, 'timestamp'));
     if (!this.#workspace.addReaction(channel.id, message.ts, name, BOT_USER_ID)) {
       throw new SlackApiError('already_reacted');
+    }
+    return {};
+  }
+
+  #removeReaction(args: Args): Record<string, unknown> {
+    if (!args.channel || !args.timestamp) throw new SlackApiError('no_item_specified');
+    const name = stringArg(args, 'name')?.replace(/:/g, '');
+    if (!name) throw new SlackApiError('invalid_name');
+    const channel = this.#channel(args.channel);
+    const message = this.#visibleMessage(channel, stringArg(args, 'timestamp'));
+    if (!this.#workspace.removeReaction(channel.id, message.ts, name, BOT_USER_ID)) {
+      throw new SlackApiError('no_reaction');
     }
     return {};
   }

@@ -13,6 +13,8 @@ export const DEFAULT_USER_ID = 'U0ASKER';
 export const GENERAL_CHANNEL_ID = 'C0GENERAL';
 export const SUPPORT_ALERTS_CHANNEL_ID = 'C0SUPPORT';
 export const SUPPORT_DIGEST_CHANNEL_ID = 'C0DIGEST';
+/** The playground's support channel: every new message there is a request. */
+export const HELP_CHANNEL_ID = 'C0HELP';
 export const BOT_DM_CHANNEL_ID = 'D0DESKHAND';
 export const SLACKBOT_USER_ID = 'USLACKBOT';
 
@@ -155,6 +157,7 @@ export class Workspace {
     this.addChannel({ id: GENERAL_CHANNEL_ID, name: 'general', kind: 'public', created });
     this.addChannel({ id: SUPPORT_ALERTS_CHANNEL_ID, name: 'support-alerts', kind: 'public', created });
     this.addChannel({ id: SUPPORT_DIGEST_CHANNEL_ID, name: 'support-digest', kind: 'public', created });
+    this.addChannel({ id: HELP_CHANNEL_ID, name: 'help', kind: 'public', created });
     this.addChannel({
       id: BOT_DM_CHANNEL_ID,
       name: DEFAULT_USER_ID,
@@ -300,6 +303,21 @@ export class Workspace {
       reactions.push({ name, users: [userId], count: 1 });
     }
     this.#replace(current, { ...current, reactions });
+    return true;
+  }
+
+  /** Removes a user's reaction; false when they had not reacted with this name. */
+  removeReaction(channel: string, ts: string, name: string, userId: string): boolean {
+    const current = this.message(channel, ts);
+    const existing = current?.reactions?.find((r) => r.name === name);
+    if (!current || !existing?.users.includes(userId)) return false;
+    const reactions = (current.reactions ?? [])
+      .map((r) =>
+        r.name === name ? { ...r, users: r.users.filter((u) => u !== userId), count: r.count - 1 } : r,
+      )
+      .filter((r) => r.count > 0);
+    const { reactions: _previous, ...rest } = current;
+    this.#replace(current, reactions.length > 0 ? { ...rest, reactions } : rest);
     return true;
   }
 

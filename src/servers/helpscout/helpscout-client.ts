@@ -10,7 +10,7 @@ export interface HelpscoutConversation {
   tags?: Array<{ tag?: string } | string>;
   mailboxId?: number;
   createdAt?: string;
-  primaryCustomer?: { email?: string };
+  primaryCustomer?: { id?: number; email?: string };
 }
 
 /** One message of a conversation: the customer's, an agent's reply, a note. */
@@ -22,6 +22,9 @@ export interface HelpscoutThread {
   createdAt?: string;
   createdBy?: { type?: string };
 }
+
+/** Who a customer thread is from: HelpScout takes the customer's id, or else an email. */
+export type ThreadCustomer = { id: number } | { email: string };
 
 export interface HelpscoutOptions {
   appId?: string;
@@ -133,6 +136,25 @@ export class HelpscoutClient {
       .sort((a, b) => Date.parse(b.createdAt ?? '') - Date.parse(a.createdAt ?? ''));
     const text = replies[0]?.body ? htmlToText(replies[0].body) : '';
     return text || undefined;
+  }
+
+  /**
+   * Adds a thread to a conversation: from the customer (`POST …/customer`, which reopens it) or an
+   * internal note (`POST …/notes`). HelpScout answers 201 with the new thread's id in `Resource-ID`.
+   */
+  async addThread(
+    conversationId: number,
+    thread: { kind: 'customer'; customer: ThreadCustomer; text: string } | { kind: 'note'; text: string },
+  ): Promise<number> {
+    this.assertConfigured();
+    const path = `/v2/conversations/${conversationId}/${thread.kind === 'customer' ? 'customer' : 'notes'}`;
+    const body =
+      thread.kind === 'customer' ? { customer: thread.customer, text: thread.text } : { text: thread.text };
+    const { headers } = await this.request<unknown>(path, { method: 'POST', body: JSON.stringify(body) });
+    const id = Number(headers.get('resource-id'));
+    if (!Number.isFinite(id) || id <= 0)
+      throw new ApiError('HelpScout added the thread but sent no Resource-ID', 502, true);
+    return id;
   }
 
   async getConversation(id: number): Promise<HelpscoutConversation> {

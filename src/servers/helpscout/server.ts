@@ -2,6 +2,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { errorResult, jsonResult, resultForError } from '../shared/rest.js';
+import { registerAddToConversation } from './add-to-conversation.js';
 import { conversationTags, conversationUrl, type HelpscoutClient } from './helpscout-client.js';
 
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
@@ -136,5 +137,6 @@ export function createHelpscoutServer(helpscout: HelpscoutClient): McpServer {
       }
     },
   );
+  registerAddToConversation(server, helpscout);
   return server;
 }

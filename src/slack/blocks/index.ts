@@ -16,12 +16,32 @@ export {
   sourceBlocks,
 } from './answer-card.js';
 export { cardAsText, mrkdwnAsText } from './card-as-text.js';
+export {
+  CHANNEL_SETTINGS_MODAL_IDS,
+  type ChannelSettingsTarget,
+  channelSettingsLoadingModal,
+  channelSettingsModal,
+  channelSettingsNoticeModal,
+  decodeChannelSettingsTarget,
+  readChannelSettingsModal,
+  type SourceChoice,
+} from './channel-settings-modal.js';
+export { deskReplyMessage } from './desk-reply.js';
 export { digestCard } from './digest-card.js';
 export { feedbackCard } from './feedback-card.js';
 export { helpCard } from './help-card.js';
 export * from './limits.js';
 export { escapeMrkdwn, httpUrl, link, quote, unescapeMrkdwn, userLine, userText } from './mrkdwn.js';
 export { errorNotice, lookingUpNotice, noticeCard, rateLimitNotice } from './notice-card.js';
+export {
+  breachAlertCard,
+  humanRequestedText,
+  REQUEST_ACTIONS,
+  type RequestView,
+  requestButtons,
+  requestCard,
+  requestStatusBlock,
+} from './request-card.js';
 export { type TicketStatus, type TicketView, ticketCard } from './ticket-card.js';
 export {
   isEmail,

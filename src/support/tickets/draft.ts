@@ -20,6 +20,7 @@ const ENTRY_POINTS: Record<EntryPoint, string> = {
   dm: 'a direct message in Slack',
   cli: 'the deskhand command line',
   mcp: "an AI agent through deskhand's MCP endpoint",
+  channel: 'a message in a Slack support channel',
 };
 
 /** The ticket deskhand proposes for an answer: subject from the question, the question and every source already tried. */

@@ -38,9 +38,10 @@ describe('the HelpScout MCP server', () => {
     await helpscout.close();
   });
 
-  it('offers search_conversations, create_conversation and get_conversation', async () => {
+  it('offers search_conversations, create_conversation, get_conversation and add_to_conversation', async () => {
     const { tools } = await stdio.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual([
+      'add_to_conversation',
       'create_conversation',
       'get_conversation',
       'search_conversations',
@@ -197,6 +198,61 @@ describe('the HelpScout MCP server', () => {
     });
     helpscout.failNext(1, { status: 429, headers: { 'X-RateLimit-Retry-After': '0' } });
     expect((await call(stdio, 'search_conversations', { query: 'invoice' })).isError).toBeFalsy();
+  });
+
+  it("adds a customer reply over POST …/customer as the conversation's own customer, reopening it", async () => {
+    const conversation = helpscout.conversation(1000);
+    helpscout.setStatus(1000, 'closed');
+    const answer = await call(stdio, 'add_to_conversation', {
+      id: '1000',
+      text: 'Still broken',
+      as: 'customer',
+    });
+    expect(answer.isError).toBeFalsy();
+    const added = answer.structuredContent as { id: string; thread_id: string; as: string };
+    const thread = conversation?.threads.at(-1);
+    expect(added).toEqual({ id: '1000', thread_id: String(thread?.id), as: 'customer' });
+    expect(thread).toMatchObject({
+      type: 'customer',
+      text: 'Still broken',
+      customerId: conversation?.customerId,
+    });
+    expect(conversation?.status).toBe('active');
+    const post = helpscout.requests.filter((request) => request.path === '/v2/conversations/1000/customer');
+    expect(post).toHaveLength(1);
+    expect(JSON.parse(post[0]?.body ?? '{}')).toEqual({
+      customer: { id: conversation?.customerId },
+      text: 'Still broken',
+    });
+  });
+
+  it('adds an internal note over POST …/notes without reopening the conversation', async () => {
+    helpscout.setStatus(1001, 'closed');
+    const answer = await call(http, 'add_to_conversation', {
+      id: 1001,
+      text: 'Seen in Slack by Sam',
+      as: 'note',
+    });
+    expect(answer.isError).toBeFalsy();
+    const conversation = helpscout.conversation(1001);
+    expect(conversation?.threads.at(-1)).toMatchObject({ type: 'note', text: 'Seen in Slack by Sam' });
+    expect(conversation?.status).toBe('closed');
+  });
+
+  it('says plainly when the conversation does not exist, the text is empty or HelpScout is down', async () => {
+    const missing = await call(stdio, 'add_to_conversation', { id: '424242', text: 'hello', as: 'note' });
+    expect(missing).toMatchObject({ isError: true, structuredContent: { error: { retryable: false } } });
+    expect(missing.text).toMatch(/could not find/);
+    const before = helpscout.requests.length;
+    const empty = await call(stdio, 'add_to_conversation', { id: '1000', text: '   ', as: 'customer' });
+    expect(empty).toMatchObject({ isError: true });
+    expect(empty.text).toMatch(/empty/);
+    expect(helpscout.requests.length).toBe(before);
+    helpscout.failNext(1, { status: 503, body: { message: 'Service unavailable', logRef: 'x' } });
+    expect(await call(stdio, 'add_to_conversation', { id: '1000', text: 'x', as: 'note' })).toMatchObject({
+      isError: true,
+      structuredContent: { error: { retryable: true } },
+    });
   });
 
   it('names the missing credentials', async () => {

@@ -84,6 +84,7 @@ export function answerCreateTicketCallback(deps: SlackDeps) {
         responseUrl: body.response_url,
         channelId: container.channel_id ?? body.channel?.id,
         ts: container.is_ephemeral ? undefined : (container.message_ts ?? body.message?.ts),
+        threadTs: threadOf(body.message),
       }),
     };
     let opened: Awaited<ReturnType<WebClient['views']['open']>>;
@@ -122,4 +123,10 @@ async function emailOf(client: WebClient, userId: string): Promise<string | unde
   } catch {
     return undefined;
   }
+}
+
+/** The thread a clicked card is a reply in, if it is one. */
+function threadOf(message: { ts?: string; thread_ts?: unknown } | undefined): string | undefined {
+  const threadTs = message?.thread_ts;
+  return typeof threadTs === 'string' && threadTs !== message?.ts ? threadTs : undefined;
 }

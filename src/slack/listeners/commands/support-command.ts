@@ -13,6 +13,7 @@ import { channelKindOf } from '../../channel-kind.js';
 import { adminRefusal, isAdmin, type SlackDeps } from '../../deps.js';
 import { isFirstDelivery } from '../middleware/first-delivery.js';
 import { parseSupportCommand } from './parse-support-command.js';
+import { openChannelSettings } from './settings-command.js';
 
 type SupportCommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -29,6 +30,10 @@ export function supportCommandCallback(deps: SlackDeps) {
           alertChannel: deps.settings.alertChannel,
         }),
       });
+      return;
+    }
+    if (parsed.kind === 'settings') {
+      await openChannelSettings(deps, { command, ack, client, logger });
       return;
     }
     if (parsed.kind === 'digest') {

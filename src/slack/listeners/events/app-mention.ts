@@ -9,11 +9,14 @@ type AppMentionArgs = AllMiddlewareArgs & SlackEventMiddlewareArgs<'app_mention'
 
 /**
  * `@deskhand <question>` in a channel: answered in the thread of the mention. A mention in a
- * thread deskhand already answered in is a follow-up on the thread's first question.
+ * thread deskhand already answered in is a follow-up on the thread's first question. In a support
+ * channel the `message` event of the same message answers it, so it is answered once.
  */
 export function appMentionCallback(deps: SlackDeps) {
   return async ({ event, client, context }: AppMentionArgs): Promise<void> => {
     if (event.bot_id || event.subtype || !event.user || event.user === context.botUserId) return;
+    // In a support channel the same message also arrives as a `message` event, which answers it.
+    if (await isSupportChannel(deps, event.channel)) return;
     if (!(await isFirstDelivery(context))) return;
     const threadTs = event.thread_ts ?? event.ts;
     const text = questionTextOf(event.text, context.botUserId);
@@ -48,6 +51,16 @@ export function appMentionCallback(deps: SlackDeps) {
       unfurl_links: false,
     });
   };
+}
+
+async function isSupportChannel(deps: SlackDeps, channelId: string): Promise<boolean> {
+  if (!deps.requests) return false;
+  try {
+    return (await deps.requests.settingsFor(channelId)) !== undefined;
+  } catch {
+    // Settings unreadable: answer the mention rather than risk answering nothing.
+    return false;
+  }
 }
 
 async function threadStart(deps: SlackDeps, channelId: string, threadTs: string) {

@@ -2,11 +2,29 @@ import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../../deps.js';
 import { appMentionCallback } from './app-mention.js';
 import { directMessageCallback } from './direct-message.js';
+import { reactionAddedCallback } from './reaction-added.js';
+import { reactionRemovedCallback } from './reaction-removed.js';
+import { supportChannelMessageCallback } from './support-channel-message.js';
+import { ticketThreadReplyCallback } from './ticket-thread-reply.js';
 
-/** Bot events deskhand subscribes to, as manifest.yml names them (`message.im` is a `message` event in a DM). */
-export const EVENTS = ['app_mention', 'message.im'] as const;
+/**
+ * Bot events deskhand subscribes to, as manifest.yml names them: `message.im`, `message.channels`
+ * and `message.groups` are all `message` events (in a DM, a public channel, a private channel).
+ */
+export const EVENTS = [
+  'app_mention',
+  'message.im',
+  'message.channels',
+  'message.groups',
+  'reaction_added',
+  'reaction_removed',
+] as const;
 
 export function register(app: App, deps: SlackDeps): void {
   app.event('app_mention', appMentionCallback(deps));
   app.event('message', directMessageCallback(deps));
+  app.event('message', supportChannelMessageCallback(deps));
+  app.event('reaction_added', reactionAddedCallback(deps));
+  app.event('reaction_removed', reactionRemovedCallback(deps));
+  app.event('message', ticketThreadReplyCallback(deps));
 }

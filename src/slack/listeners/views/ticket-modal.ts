@@ -9,6 +9,7 @@ import {
   ticketCard,
 } from '../../blocks/index.js';
 import type { SlackDeps } from '../../deps.js';
+import { readThreadSoFar, type ThreadSoFar } from '../../thread-transcript.js';
 import { replaceViaResponseUrl, ticketView } from '../../ticket-notifier.js';
 import { isFirstDelivery } from '../middleware/first-delivery.js';
 import { decodeTicketModalMetadata, type TicketModalMetadata } from './ticket-modal-metadata.js';
@@ -42,12 +43,15 @@ export function ticketModalSubmitCallback(deps: SlackDeps) {
     if (!(await isFirstDelivery(context))) return;
 
     const userId = body.user.id;
+    const thread = await threadOfTicket(deps, client, logger, metadata);
     let ticket: Ticket;
     try {
       ticket = await tickets.requestTicket({
         questionId: metadata.questionId,
         subject: values.subject,
-        message: values.description,
+        message: thread?.transcript
+          ? `${values.description}\n\n--- The Slack thread so far ---\n${thread.transcript}`
+          : values.description,
         customerEmail: values.email,
         priority: values.priority,
         type: values.type,
@@ -70,6 +74,20 @@ export function ticketModalSubmitCallback(deps: SlackDeps) {
       );
       return;
     }
+    if (thread && metadata.channelId && metadata.threadTs) {
+      await deps.ticketSync
+        ?.linkThread({
+          teamId: body.team?.id ?? body.view.team_id,
+          ticketId: ticket.id,
+          channelId: metadata.channelId,
+          threadTs: metadata.threadTs,
+          askerId: thread.askerId ?? userId,
+          afterTs: thread.lastTs,
+        })
+        .catch((error: unknown) =>
+          logger.error(`the ticket could not be linked to its thread: ${(error as Error).message}`),
+        );
+    }
     const answer = await deps.support.findAnswer(metadata.questionId).catch(() => undefined);
     await showToAsker(
       client,
@@ -79,6 +97,23 @@ export function ticketModalSubmitCallback(deps: SlackDeps) {
       ticketCard(ticketView(ticket, tickets.deskLabel), answer),
     );
   };
+}
+
+/** The thread the ticket comes from, read so far; undefined outside a thread or when it cannot be read. */
+async function threadOfTicket(
+  deps: SlackDeps,
+  client: WebClient,
+  logger: Logger,
+  metadata: TicketModalMetadata,
+): Promise<ThreadSoFar | undefined> {
+  if (!deps.ticketSync || !metadata.channelId || !metadata.threadTs) return undefined;
+  try {
+    return await readThreadSoFar(client, metadata.channelId, metadata.threadTs);
+  } catch (error) {
+    // The ticket is filed anyway, with the description alone.
+    logger.warn(`the thread could not be read for the ticket: ${(error as Error).message}`);
+    return undefined;
+  }
 }
 
 /** In place of the clicked card when its response_url still works, else privately in its channel, else in a DM. */

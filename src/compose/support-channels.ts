@@ -1,0 +1,104 @@
+import { WebClient } from '@slack/web-api';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../config/env.js';
+import { ConfigError } from '../config/errors.js';
+import type { Database } from '../db/client.js';
+import { DrizzleRequestStore } from '../db/repositories/request-store.js';
+import { SlackGroupMembers, SlackRequestNotifier } from '../slack/request-notifier.js';
+import {
+  type ChannelSettingsSource,
+  EnvChannelSettings,
+  RequestService,
+  SlaWorker,
+} from '../support/requests/index.js';
+import type { Answer } from '../support/types.js';
+
+export interface SupportChannelsOptions {
+  config: AppConfig;
+  database: Database;
+  logger: Logger;
+  /** The Bolt app's client, once the app exists. */
+  client: () => WebClient | undefined;
+  findAnswer: (questionId: string) => Promise<Answer | undefined>;
+  ticketsEnabled: boolean;
+  /** Per-channel settings; the environment's defaults when not given (until `channel_settings` backs it). */
+  settings?: ChannelSettingsSource;
+  /** How often every replica scans for first-response SLA breaches. */
+  slaScanIntervalMs?: number;
+}
+
+export interface SupportChannels {
+  requests: RequestService;
+  /** The SLA scan; tests drive it with `runOnce()`. */
+  slaWorker: SlaWorker;
+}
+
+/** Support-channel requests: their store, settings, Slack notifier and the SLA scan every replica runs. */
+export function buildSupportChannels(options: SupportChannelsOptions): SupportChannels {
+  const { config, logger } = options;
+  const settings =
+    options.settings ??
+    new EnvChannelSettings({
+      channels: config.supportChannels,
+      slaMinutes: config.firstResponseSlaMinutes,
+      alertChannel: config.alertChannel,
+    });
+  const requests = new RequestService({
+    store: new DrizzleRequestStore(options.database.db),
+    settings,
+    notifier: new SlackRequestNotifier({
+      client: options.client,
+      findAnswer: options.findAnswer,
+      ticketsEnabled: options.ticketsEnabled,
+      slaMinutesOf: async (channelId) => (await settings.settingsFor(channelId))?.slaMinutes,
+      logger,
+    }),
+    groups: new SlackGroupMembers(options.client),
+    supportAdmins: config.supportAdmins,
+    logger,
+    textMaxChars: config.questionMaxChars,
+  });
+  const slaWorker = new SlaWorker({ requests, logger, intervalMs: options.slaScanIntervalMs });
+  return { requests, slaWorker };
+}
+
+/**
+ * Checks every channel in SUPPORT_CHANNELS with conversations.info before deskhand starts: one
+ * Slack cannot find, or a DM, fails start with a ConfigError naming it; a channel deskhand is not
+ * a member of is a warning (its messages will not arrive until someone invites deskhand).
+ */
+export async function checkSupportChannels(
+  channels: readonly string[],
+  slack: { botToken: string; slackApiUrl: string },
+  logger: Logger,
+): Promise<void> {
+  if (channels.length === 0) return;
+  const client = new WebClient(slack.botToken, {
+    slackApiUrl: slack.slackApiUrl,
+    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
+  });
+  for (const id of channels) {
+    let channel: { is_im?: boolean; is_mpim?: boolean; is_member?: boolean; name?: string } | undefined;
+    try {
+      ({ channel } = await client.conversations.info({ channel: id }));
+    } catch (error) {
+      const code = (error as { data?: { error?: string } }).data?.error;
+      if (code === 'channel_not_found') {
+        throw new ConfigError(
+          `SUPPORT_CHANNELS names ${id}, a channel Slack does not know or deskhand cannot see (channel_not_found): check the id, or for a private channel invite deskhand first`,
+        );
+      }
+      logger.warn(
+        { channel: id, err: code ?? (error as Error).message },
+        'could not check a SUPPORT_CHANNELS channel at start',
+      );
+      continue;
+    }
+    if (channel?.is_im || channel?.is_mpim)
+      throw new ConfigError(`SUPPORT_CHANNELS names ${id}, which is a direct message, not a channel`);
+    if (channel?.is_member === false)
+      logger.warn(
+        `SUPPORT_CHANNELS: deskhand is not a member of #${channel.name ?? id} (${id}); invite it there or its messages will not arrive`,
+      );
+  }
+}
