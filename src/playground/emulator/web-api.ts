@@ -37,6 +37,8 @@ export interface SlackWebApiOptions {
 
 type Args = Record<string, unknown>;
 type MethodHandler = (args: Args) => Record<string, unknown>;
+/** A method that checks the token itself, such as one taking an app-level token rather than the bot's. */
+export type CustomMethodHandler = (args: Args, token: string | undefined) => WebApiAnswer;
 
 /** Arguments the WebClient JSON-stringifies when it posts form-encoded bodies. */
 const JSON_ARGS = new Set(['blocks', 'attachments', 'view', 'metadata', 'unfurls', 'user_auth_blocks']);
@@ -55,6 +57,7 @@ export class SlackWebApi {
   readonly #expectedToken: string | undefined;
   readonly #faults = new Map<string, WebApiFault[]>();
   readonly #methods: Record<string, MethodHandler>;
+  readonly #customMethods = new Map<string, CustomMethodHandler>();
 
   constructor(options: SlackWebApiOptions) {
     this.#workspace = options.workspace;
@@ -78,6 +81,11 @@ export class SlackWebApi {
       'conversations.replies': (args) => this.#replies(args),
       'reactions.add': (args) => this.#addReaction(args),
     };
+  }
+
+  /** Serves `method` with this handler, which checks the token itself (e.g. `apps.connections.open`). */
+  defineMethod(method: string, handler: CustomMethodHandler): void {
+    this.#customMethods.set(method, handler);
   }
 
   /** Makes the next `times` calls of `method` fail this way; queued faults apply in order. */
@@ -109,6 +117,8 @@ export class SlackWebApi {
   call(method: string, args: Args, token: string | undefined): WebApiAnswer {
     const fault = this.#faults.get(method)?.shift();
     if (fault) return faultAnswer(fault);
+    const custom = this.#customMethods.get(method);
+    if (custom) return custom(args, token);
     const handler = this.#methods[method];
     if (!handler) return answerError('unknown_method');
     if (!token) return answerError('not_authed');
