@@ -58,6 +58,11 @@ export async function startTestDeskhand(options: TestDeskhandOptions = {}): Prom
     env,
     host: '127.0.0.1',
     logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', pretty: false }),
+  }).catch(async (error: unknown) => {
+    await socket?.close();
+    await slack.close();
+    if (!options.database) await database.drop();
+    throw error;
   });
   const driver = slackDriver(slack, `${deskhand.url}/slack/events`);
   return {

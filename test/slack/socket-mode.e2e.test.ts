@@ -1,9 +1,21 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedback, questions, tickets } from '../../src/db/schema/index.js';
 import { BOT_ID, type EmulatedMessage, GENERAL_CHANNEL_ID } from '../../src/playground/emulator/index.js';
+import { createTestDatabase, type TestDatabase } from '../harness/database.js';
 import { startTestDeskhand, type TestDeskhand } from '../harness/deskhand.js';
-import type { EnvelopeRecord, FakeSocketMode } from '../harness/fake-socket-mode.js';
+import { type FakeSlack, startFakeSlack } from '../harness/fake-slack.js';
+import {
+  type EnvelopeRecord,
+  type FakeSocketMode,
+  startFakeSocketMode,
+} from '../harness/fake-socket-mode.js';
+import { DESKHAND_BIN } from '../harness/mcp-client.js';
 
 const ASKER = 'U0ASKER';
 /** Slack's limit for an ack; past it a person sees an error and an event is redelivered. */
@@ -32,7 +44,12 @@ describe('Socket Mode, end to end through the real deskhand and a fake Socket Mo
   beforeAll(async () => {
     t = await startTestDeskhand({ socketMode: true });
     socket = t.socket as FakeSocketMode;
-  }, 60_000);
+    // On a loaded machine the knowledge base's process can take longer to start than deskhand's first connect.
+    await waitFor(
+      async () => t.deskhand.registry.status().every((status) => status.state === 'connected') || undefined,
+      60_000,
+    );
+  }, 120_000);
   afterAll(async () => {
     await t?.stop();
   });
@@ -299,4 +316,83 @@ describe('Socket Mode, end to end through the real deskhand and a fake Socket Mo
     expect(claims?.n).toBe(1);
     return { eventId: sent.eventId };
   }
+});
+
+describe('Socket Mode refusals, and what doctor says', () => {
+  let slack: FakeSlack;
+  let socket: FakeSocketMode;
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    slack = await startFakeSlack();
+    socket = await startFakeSocketMode(slack);
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await socket?.close();
+    await slack?.close();
+    await database?.drop();
+  });
+
+  it('apps.connections.open takes only the app token: a bot token is not_allowed_token_type, another is invalid_auth', async () => {
+    await expect(slack.client({}, slack.botToken).apps.connections.open()).rejects.toMatchObject({
+      data: { error: 'not_allowed_token_type' },
+    });
+    await expect(slack.client({}, 'xapp-1-A0OTHER-1-wrong').apps.connections.open()).rejects.toMatchObject({
+      data: { error: 'invalid_auth' },
+    });
+    const opened = await slack.client({}, socket.appToken).apps.connections.open();
+    expect(opened.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/link\/\?ticket=[\w-]+&app_id=\w+$/);
+  });
+
+  it('a wrong app token stops the start with one clear message naming SLACK_APP_TOKEN', async () => {
+    const started = startTestDeskhand({
+      socketMode: true,
+      env: { SLACK_APP_TOKEN: 'xapp-1-A0OTHER-1-wrong' },
+    });
+    await expect(started).rejects.toThrow(
+      /SLACK_APP_TOKEN was refused by Slack \(apps.connections.open: invalid_auth\)/,
+    );
+  }, 60_000);
+
+  async function doctor(appToken: string): Promise<{ code: number; stdout: string }> {
+    const dir = mkdtempSync(join(tmpdir(), 'deskhand-doctor-'));
+    return promisify(execFile)(process.execPath, [DESKHAND_BIN, 'doctor'], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        SLACK_BOT_TOKEN: slack.botToken,
+        SLACK_APP_TOKEN: appToken,
+        SLACK_API_URL: slack.apiUrl,
+        ...(database.url ? { DATABASE_URL: database.url } : { DESKHAND_DATA_DIR: join(dir, 'data') }),
+        KNOWLEDGE_DIR: join(process.cwd(), 'knowledge'),
+      },
+    }).then(
+      ({ stdout }) => ({ code: 0, stdout }),
+      (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
+    );
+  }
+
+  it('doctor checks the bot token with auth.test and the app token with apps.connections.open', async () => {
+    const opensBefore = socket.opens.length;
+    const { stdout } = await doctor(socket.appToken);
+    expect(stdout).toMatch(/configuration\s+ok\s+Slack: socket mode/);
+    expect(stdout).toMatch(/slack: bot token\s+ok\s+auth.test: team \w+/);
+    expect(stdout).toMatch(
+      /slack: socket mode\s+ok\s+apps.connections.open with the app token: WebSocket URL issued/,
+    );
+    expect(stdout).not.toMatch(/slack: .*FAIL/);
+    expect(socket.opens.slice(opensBefore)).toMatchObject([{ token: socket.appToken, ok: true }]);
+    // doctor only asks for a URL: it never opens a connection that would take the bot's envelopes.
+    expect(socket.connections).toEqual([]);
+  }, 60_000);
+
+  it('doctor fails, with exit 1, when Slack refuses the app token', async () => {
+    const { code, stdout } = await doctor('xapp-1-A0OTHER-1-wrong');
+    expect(code).toBe(1);
+    expect(stdout).toMatch(
+      /slack: socket mode\s+FAIL\s+SLACK_APP_TOKEN refused by apps.connections.open: invalid_auth/,
+    );
+    expect(stdout).not.toContain('xapp-1-A0OTHER-1-wrong');
+  }, 60_000);
 });
