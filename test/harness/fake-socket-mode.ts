@@ -77,8 +77,14 @@ export class FakeSocketMode {
   readonly appId: string;
   readonly envelopes: EnvelopeRecord[] = [];
   readonly connections: ConnectionRecord[] = [];
-  /** `apps.connections.open` calls, accepted or not, with the token they came with. */
-  readonly opens: { at: number; token: string | undefined; ok: boolean; error?: string }[] = [];
+  /** `apps.connections.open` calls, accepted or not, with the token they came with and how. */
+  readonly opens: {
+    at: number;
+    token: string | undefined;
+    viaHeader: boolean;
+    ok: boolean;
+    error?: string;
+  }[] = [];
   readonly #slack: FakeSlack;
   readonly #options: Required<Omit<FakeSocketModeOptions, 'appToken'>>;
   readonly #tickets = new Set<string>();
@@ -116,7 +122,9 @@ export class FakeSocketMode {
     this.#server = server;
     this.#wss = wss;
     this.#port = (server.address() as AddressInfo).port;
-    this.#slack.webApi.defineMethod('apps.connections.open', (_args, token) => this.#open(token));
+    this.#slack.webApi.defineMethod('apps.connections.open', (_args, token, viaHeader) =>
+      this.#open(token, viaHeader),
+    );
     this.#slack.outbound.transport = ({ payload }) => this.#deliver(payload);
   }
 
@@ -192,17 +200,18 @@ export class FakeSocketMode {
     this.#faults.push(fault);
   }
 
-  #open(token: string | undefined): WebApiAnswer {
+  #open(token: string | undefined, viaHeader: boolean): WebApiAnswer {
     const refuse = (error: string): WebApiAnswer => {
-      this.opens.push({ at: Date.now(), token, ok: false, error });
+      this.opens.push({ at: Date.now(), token, viaHeader, ok: false, error });
       return { status: 200, body: { ok: false, error }, headers: {} };
     };
-    if (!token) return refuse('not_authed');
+    // The app-level token is only taken from the Authorization header.
+    if (!token || !viaHeader) return refuse('not_authed');
     if (/^xox[bpe]-/.test(token)) return refuse('not_allowed_token_type');
     if (token !== this.appToken) return refuse('invalid_auth');
     const ticket = randomUUID();
     this.#tickets.add(ticket);
-    this.opens.push({ at: Date.now(), token, ok: true });
+    this.opens.push({ at: Date.now(), token, viaHeader, ok: true });
     return {
       status: 200,
       body: { ok: true, url: `ws://127.0.0.1:${this.#port}/link/?ticket=${ticket}&app_id=${this.appId}` },

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { feedback, questions, tickets } from '../../src/db/schema/index.js';
 import { BOT_ID, type EmulatedMessage, GENERAL_CHANNEL_ID } from '../../src/playground/emulator/index.js';
 import { createTestDatabase, type TestDatabase } from '../harness/database.js';
@@ -72,7 +73,7 @@ describe('Socket Mode, end to end through the real deskhand and a fake Socket Mo
   it('opens its connection through SLACK_API_URL with the app token, and gets hello', async () => {
     const opens = t.slack.calls('apps.connections.open');
     expect(opens.length).toBeGreaterThanOrEqual(1);
-    expect(socket.opens[0]).toMatchObject({ token: socket.appToken, ok: true });
+    expect(socket.opens[0]).toMatchObject({ token: socket.appToken, viaHeader: true, ok: true });
     expect(socket.connections).toHaveLength(1);
     expect(socket.openConnections).toHaveLength(1);
   });
@@ -341,8 +342,35 @@ describe('Socket Mode refusals, and what doctor says', () => {
     await expect(slack.client({}, 'xapp-1-A0OTHER-1-wrong').apps.connections.open()).rejects.toMatchObject({
       data: { error: 'invalid_auth' },
     });
+    const inBody = await fetch(`${slack.apiUrl}apps.connections.open`, {
+      method: 'POST',
+      body: new URLSearchParams({ token: socket.appToken }),
+    });
+    expect(await inBody.json()).toEqual({ ok: false, error: 'not_authed' });
     const opened = await slack.client({}, socket.appToken).apps.connections.open();
     expect(opened.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/link\/\?ticket=[\w-]+&app_id=\w+$/);
+
+    // A URL is good for one connection, which Slack greets with hello.
+    const first = new WebSocket(opened.url as string);
+    const hello = await new Promise<Record<string, unknown>>((resolve) =>
+      first.once('message', (data) => resolve(JSON.parse(data.toString()) as Record<string, unknown>)),
+    );
+    expect(hello).toMatchObject({
+      type: 'hello',
+      num_connections: 1,
+      connection_info: { app_id: socket.appId },
+      debug_info: { host: expect.any(String) },
+    });
+    const second = new WebSocket(opened.url as string);
+    second.on('error', () => {});
+    const refused = await new Promise<number>((resolve) =>
+      second.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0)),
+    );
+    expect(refused).toBe(401);
+    second.terminate();
+    first.close();
+    await socket.waitForConnections(1);
+    await waitFor(async () => (socket.openConnections.length === 0 ? true : undefined));
   });
 
   it('a wrong app token stops the start with one clear message naming SLACK_APP_TOKEN', async () => {
@@ -375,6 +403,7 @@ describe('Socket Mode refusals, and what doctor says', () => {
 
   it('doctor checks the bot token with auth.test and the app token with apps.connections.open', async () => {
     const opensBefore = socket.opens.length;
+    const connectionsBefore = socket.connections.length;
     const { stdout } = await doctor(socket.appToken);
     expect(stdout).toMatch(/configuration\s+ok\s+Slack: socket mode/);
     expect(stdout).toMatch(/slack: bot token\s+ok\s+auth.test: team \w+/);
@@ -382,9 +411,12 @@ describe('Socket Mode refusals, and what doctor says', () => {
       /slack: socket mode\s+ok\s+apps.connections.open with the app token: WebSocket URL issued/,
     );
     expect(stdout).not.toMatch(/slack: .*FAIL/);
-    expect(socket.opens.slice(opensBefore)).toMatchObject([{ token: socket.appToken, ok: true }]);
+    expect(socket.opens.slice(opensBefore)).toMatchObject([
+      { token: socket.appToken, viaHeader: true, ok: true },
+    ]);
     // doctor only asks for a URL: it never opens a connection that would take the bot's envelopes.
-    expect(socket.connections).toEqual([]);
+    expect(socket.openConnections).toEqual([]);
+    expect(socket.connections).toHaveLength(connectionsBefore);
   }, 60_000);
 
   it('doctor fails, with exit 1, when Slack refuses the app token', async () => {
