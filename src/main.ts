@@ -246,7 +246,17 @@ export async function startDeskhand(
     maxBodyBytes: config.maxBodyBytes,
   });
   if (slack.requestListener) http.setFallback(slack.requestListener);
-  await slack.start();
+  try {
+    await slack.start();
+  } catch (error) {
+    // A refused Socket Mode token ends the start: release what is open so the process can exit.
+    await http.close();
+    await registry.close();
+    await toolCallLog.close();
+    writeBuffer.close();
+    if (ownsDatabase) await database.close();
+    throw error;
+  }
   escalations?.start();
   supportChannels.slaWorker.start();
   // The asker's ticket card follows the ticket: filed by the outbox, then updated by HelpScout's webhooks.

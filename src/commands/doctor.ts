@@ -4,6 +4,7 @@ import { openConfiguredDatabase } from '../db/client.js';
 import { McpRegistry } from '../mcp/index.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetricsRegistry } from '../observability/metrics.js';
+import { checkSlack } from './doctor-slack.js';
 
 interface Check {
   name: string;
@@ -13,7 +14,7 @@ interface Check {
 
 const SAMPLE_QUERY = 'password';
 
-/** `deskhand doctor`: checks configuration, database and every MCP service; prints a table; 1 on any failure. */
+/** `deskhand doctor`: checks configuration, Slack's tokens, database and every MCP service; prints a table; 1 on any failure. */
 export async function runDoctor(_args: string[], config: AppConfig): Promise<number> {
   const logger = createLogger({
     level: 'error',
@@ -28,6 +29,7 @@ export async function runDoctor(_args: string[], config: AppConfig): Promise<num
       detail: `Slack: ${config.slack.kind === 'playground' ? 'not configured (local playground)' : `${config.slack.kind} mode`}`,
     },
   ];
+  checks.push(...(await checkSlack(config)));
 
   const database = await openConfiguredDatabase(config).catch((error: Error) => error);
   if (database instanceof Error) {

@@ -1,4 +1,5 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { CallToolResultSchema, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
@@ -108,7 +109,13 @@ export class ServiceConnection {
       if (transport instanceof StdioClientTransport) this.pipeStderr(transport);
       const client = new Client({ name: 'deskhand', version: '0.1.0' }, { capabilities: {} });
       client.onclose = () => this.onClosed(client);
-      client.onerror = (error) => this.logger.debug({ err: error.message }, 'MCP transport error');
+      client.onerror = (error) => {
+        this.logger.debug({ err: error.message }, 'MCP transport error');
+        // An SSE stream that drops is reopened by the event source on its own, onto a new server
+        // session that never had the initialize handshake: reconnect properly instead.
+        if (error instanceof SseError && this.client === client)
+          this.markBroken(`SSE stream lost: ${error.message}`);
+      };
       client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
         await this.refreshTools(client).catch((error: Error) =>
           this.logger.warn({ err: error.message }, 'could not refresh tools'),

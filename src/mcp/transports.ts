@@ -1,11 +1,10 @@
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { WebSocketClientTransport } from '@modelcontextprotocol/sdk/client/websocket.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import WebSocket from 'ws';
 import { resolveOwnServer } from '../runtime/self-command.js';
 import type { McpServiceConfig } from './types.js';
+import { HeaderWebSocketTransport } from './websocket-transport.js';
 
 /** Builds the SDK transport a service's config asks for. A new one per connection attempt. */
 export function createTransport(service: McpServiceConfig): Transport {
@@ -30,23 +29,12 @@ export function createTransport(service: McpServiceConfig): Transport {
     case 'http':
       return new StreamableHTTPClientTransport(new URL(service.url as string), { requestInit: { headers } });
     case 'sse':
-      return new SSEClientTransport(new URL(service.url as string), {
-        requestInit: { headers },
-        eventSourceInit: {
-          fetch: (url, init) =>
-            fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }),
-        },
-      });
+      // The SDK sends requestInit's headers on the event stream and on every post, beside its own
+      // (Accept: text/event-stream, the protocol version): a custom fetch here would replace those.
+      return new SSEClientTransport(new URL(service.url as string), { requestInit: { headers } });
     case 'websocket':
-      ensureWebSocketGlobal();
-      return new WebSocketClientTransport(new URL(service.url as string));
+      return new HeaderWebSocketTransport(new URL(service.url as string), headers);
   }
-}
-
-/** Node 20 has no global WebSocket; the SDK's websocket transport expects one. */
-function ensureWebSocketGlobal(): void {
-  const global = globalThis as { WebSocket?: unknown };
-  global.WebSocket ??= WebSocket;
 }
 
 function pick(env: NodeJS.ProcessEnv, names: string[]): Record<string, string> {

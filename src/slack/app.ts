@@ -1,6 +1,7 @@
 import type { RequestListener } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { ConfigError } from '../config/errors.js';
 import { boltLogger } from './bolt-logger.js';
 import type { SlackDeps } from './deps.js';
 import { registerListeners } from './listeners/index.js';
@@ -37,13 +38,22 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const { connection } = options;
 
   if (connection.kind === 'socket') {
-    const receiver = new SocketModeReceiver({ appToken: connection.appToken, logger });
+    // apps.connections.open goes to SLACK_API_URL like every other call; the client adds the app token itself.
+    const receiver = new SocketModeReceiver({
+      appToken: connection.appToken,
+      logger,
+      installerOptions: { clientOptions: { slackApiUrl: options.slackApiUrl } },
+    });
     const app = new App({ receiver, token: connection.botToken, logger, clientOptions });
     registerListeners(app, options.deps);
     return {
       app,
       start: async () => {
-        await app.start();
+        try {
+          await app.start();
+        } catch (error) {
+          throw socketModeStartError(error);
+        }
       },
       stop: async () => {
         await app.stop();
@@ -66,4 +76,17 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     start: async () => {},
     stop: async () => {},
   };
+}
+
+/** A refused `apps.connections.open` as one clear start error naming the variable; other failures as they are. */
+function socketModeStartError(error: unknown): Error {
+  const code = (error as { data?: { error?: unknown } }).data?.error;
+  if (typeof code !== 'string') return error instanceof Error ? error : new Error(String(error));
+  const hint =
+    code === 'not_allowed_token_type'
+      ? 'it must be an app-level token (xapp-…) with the connections:write scope, not a bot token'
+      : code === 'invalid_auth' || code === 'not_authed'
+        ? 'create an app-level token with the connections:write scope under Basic Information → App-Level Tokens'
+        : 'check that Socket Mode is enabled for the app';
+  return new ConfigError(`SLACK_APP_TOKEN was refused by Slack (apps.connections.open: ${code}): ${hint}`);
 }

@@ -11,15 +11,17 @@ export type { RecordedCall } from './call-log.js';
 export type {
   ButtonAction,
   Delivery,
+  OutboundTransport,
   SendOptions,
   SignedRequest,
+  TransportAnswer,
   ViewInputValues,
   ViewSubmissionDelivery,
 } from './outbound.js';
 export { SlackOutbound, signSlackRequest, VERIFICATION_TOKEN, viewStateValues } from './outbound.js';
 export type { ResponseUrlGrant, ResponseUrls } from './response-urls.js';
 export { RESPONSE_URL_LIFETIME_MS, RESPONSE_URL_MAX_USES } from './response-urls.js';
-export type { SlackWebApi, WebApiAnswer, WebApiFault } from './web-api.js';
+export type { CustomMethodHandler, SlackWebApi, WebApiAnswer, WebApiFault } from './web-api.js';
 export { MAX_MESSAGE_BLOCKS, permalinkOf } from './web-api.js';
 export * from './workspace.js';
 

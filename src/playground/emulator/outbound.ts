@@ -26,6 +26,22 @@ export interface SlackOutboundOptions {
   responseUrls: ResponseUrls;
 }
 
+/** What an app answered one request with: its HTTP response, or in Socket Mode the ack as one. */
+export interface TransportAnswer {
+  status: number;
+  body: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * Carries a request to the app instead of posting it to `targetUrl`: Socket Mode sends `payload`
+ * in an envelope over the app's WebSocket and answers with its ack.
+ */
+export type OutboundTransport = (message: {
+  payload: JsonObject;
+  request: SignedRequest;
+}) => Promise<TransportAnswer>;
+
 /** Ways to send a request Slack would not, or to send it as Slack's retry. */
 export interface SendOptions {
   /** Sent instead of the correct `v0=…` signature. */
@@ -94,6 +110,7 @@ export class SlackOutbound {
   readonly #responseUrls: ResponseUrls;
   readonly #signingSecret: string;
   #targetUrl: string | (() => string) | undefined;
+  #transport: OutboundTransport | undefined;
 
   constructor(options: SlackOutboundOptions) {
     this.#workspace = options.workspace;
@@ -110,6 +127,11 @@ export class SlackOutbound {
 
   set targetUrl(url: string | (() => string)) {
     this.#targetUrl = url;
+  }
+
+  /** Delivers every request through this transport (Socket Mode) instead of HTTP; undefined for HTTP again. */
+  set transport(transport: OutboundTransport | undefined) {
+    this.#transport = transport;
   }
 
   /**
@@ -536,7 +558,7 @@ export class SlackOutbound {
     const signature =
       options.signature ?? signSlackRequest(options.signingSecret ?? this.#signingSecret, timestamp, body);
     return {
-      url: this.targetUrl,
+      url: this.#transport ? 'socket-mode:' : this.targetUrl,
       body,
       headers: {
         'content-type': contentType,
@@ -562,6 +584,7 @@ export class SlackOutbound {
     options: SendOptions,
   ): Promise<Delivery> {
     const request = this.sign(body, contentType, options);
+    if (this.#transport) return { ...(await this.#transport({ payload, request })), request, payload };
     return { ...(await this.#post(request)), payload };
   }
 

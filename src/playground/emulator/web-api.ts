@@ -37,6 +37,11 @@ export interface SlackWebApiOptions {
 
 type Args = Record<string, unknown>;
 type MethodHandler = (args: Args) => Record<string, unknown>;
+/**
+ * A method that checks the token itself, such as one taking an app-level token rather than the
+ * bot's; `viaHeader` says whether the token came in the Authorization header (not the body).
+ */
+export type CustomMethodHandler = (args: Args, token: string | undefined, viaHeader: boolean) => WebApiAnswer;
 
 /** Arguments the WebClient JSON-stringifies when it posts form-encoded bodies. */
 const JSON_ARGS = new Set(['blocks', 'attachments', 'view', 'metadata', 'unfurls', 'user_auth_blocks']);
@@ -55,6 +60,7 @@ export class SlackWebApi {
   readonly #expectedToken: string | undefined;
   readonly #faults = new Map<string, WebApiFault[]>();
   readonly #methods: Record<string, MethodHandler>;
+  readonly #customMethods = new Map<string, CustomMethodHandler>();
 
   constructor(options: SlackWebApiOptions) {
     this.#workspace = options.workspace;
@@ -81,6 +87,11 @@ export class SlackWebApi {
     };
   }
 
+  /** Serves `method` with this handler, which checks the token itself (e.g. `apps.connections.open`). */
+  defineMethod(method: string, handler: CustomMethodHandler): void {
+    this.#customMethods.set(method, handler);
+  }
+
   /** Makes the next `times` calls of `method` fail this way; queued faults apply in order. */
   failNext(method: string, fault: WebApiFault, times = 1): void {
     const queue = this.#faults.get(method) ?? [];
@@ -93,9 +104,12 @@ export class SlackWebApi {
     const raw = await readBody(req);
     const contentType = String(req.headers['content-type'] ?? '');
     const parsed = parseArgs(raw, contentType);
-    const token = bearerToken(req.headers.authorization) ?? stringArg(parsed.args, 'token');
+    const headerToken = bearerToken(req.headers.authorization);
+    const token = headerToken ?? stringArg(parsed.args, 'token');
     const { token: _bodyToken, ...args } = parsed.args;
-    const answer = parsed.error ? answerError(parsed.error) : this.call(methodName, args, token);
+    const answer = parsed.error
+      ? answerError(parsed.error)
+      : this.call(methodName, args, token, headerToken !== undefined);
     this.#callLog.record({
       method: methodName,
       args,
@@ -107,9 +121,11 @@ export class SlackWebApi {
   }
 
   /** Answers one call as Slack would, without HTTP: faults, then the method, then auth, then the method's work. */
-  call(method: string, args: Args, token: string | undefined): WebApiAnswer {
+  call(method: string, args: Args, token: string | undefined, viaHeader = false): WebApiAnswer {
     const fault = this.#faults.get(method)?.shift();
     if (fault) return faultAnswer(fault);
+    const custom = this.#customMethods.get(method);
+    if (custom) return custom(args, token, viaHeader);
     const handler = this.#methods[method];
     if (!handler) return answerError('unknown_method');
     if (!token) return answerError('not_authed');
