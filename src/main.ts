@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { buildSlackOAuth, type SlackOAuth } from './compose/slack-oauth.js';
 import type { AppConfig } from './config/env.js';
 import { loadMcpServices, type McpServiceConfig } from './config/mcp-services.js';
 import { type Database, openDatabase } from './db/client.js';
@@ -30,6 +31,7 @@ import { WorkTracker } from './runtime/work-tracker.js';
 import { SlackAlertNotifier } from './slack/alert-notifier.js';
 import { createSlackApp, type SlackApp, type SlackConnection } from './slack/app.js';
 import { digestCard } from './slack/blocks/index.js';
+import { singleWorkspaceClients } from './slack/clients.js';
 import type { SlackDeps } from './slack/deps.js';
 import { SlackTicketNotifier } from './slack/ticket-notifier.js';
 import { AlertService, EscalationWorker } from './support/alerts/index.js';
@@ -139,6 +141,12 @@ export async function startDeskhand(
     logger,
   });
 
+  // Multi-workspace install: each workspace's token comes from its installation in the database.
+  const oauth =
+    config.slack.kind === 'oauth'
+      ? buildSlackOAuth({ slack: config.slack, slackApiUrl: config.slackApiUrl, database, logger })
+      : undefined;
+
   const http = new HttpServer(logger);
   http.addRoutes(...healthRoutes(database, metrics, readiness));
   const playground = config.slack.kind === 'playground' ? createPlayground(logger) : undefined;
@@ -148,11 +156,12 @@ export async function startDeskhand(
   playground?.attach(url);
 
   let slack: SlackApp | undefined;
+  const slackClients = oauth?.clients ?? singleWorkspaceClients(() => slack?.app.client);
   const alerts = config.alertChannel
     ? new AlertService({
         store: new DrizzleAlertStore(database.db),
         notifier: new SlackAlertNotifier({
-          client: () => slack?.app.client,
+          client: (teamId) => slackClients.clientFor(teamId),
           oncallUsergroup: config.oncallUsergroup,
         }),
         questions: support,
@@ -169,7 +178,9 @@ export async function startDeskhand(
     alerts,
     tickets,
     threads: new DrizzleThreadQuestions(database.db),
-    digest: (since) => buildDigest(database, { since, includePrivateText: true }),
+    digest: (since, teamId) =>
+      buildDigest(database, { since, includePrivateText: true, teamId: oauth ? teamId : undefined }),
+    installations: oauth?.installations,
     work,
     logger,
     settings: {
@@ -184,7 +195,9 @@ export async function startDeskhand(
       ? { kind: 'http', botToken: playground?.botToken ?? '', signingSecret: playground?.signingSecret ?? '' }
       : config.slack.kind === 'http'
         ? { kind: 'http', botToken: config.slack.botToken, signingSecret: config.slack.signingSecret }
-        : { kind: 'socket', botToken: config.slack.botToken, appToken: config.slack.appToken };
+        : config.slack.kind === 'socket'
+          ? { kind: 'socket', botToken: config.slack.botToken, appToken: config.slack.appToken }
+          : (oauth as SlackOAuth).connection;
   slack = createSlackApp({
     connection,
     slackApiUrl: playground?.emulator.apiUrl ?? config.slackApiUrl,
@@ -193,11 +206,12 @@ export async function startDeskhand(
     maxBodyBytes: config.maxBodyBytes,
   });
   if (slack.requestListener) http.setFallback(slack.requestListener);
+  if (oauth) http.addRoutes(...oauth.routes(slack.installer));
   await slack.start();
   escalations?.start();
   // The asker's ticket card follows the ticket: filed by the outbox, then updated by HelpScout's webhooks.
   const ticketNotifier = new SlackTicketNotifier({
-    client: () => slack?.app.client,
+    client: (teamId) => slackClients.clientFor(teamId),
     deskLabel: tickets.deskLabel,
     findAnswer: (questionId) => support.findAnswer(questionId),
     rememberCard: (ticketId, location) => tickets.rememberCard(ticketId, location),
@@ -223,7 +237,8 @@ export async function startDeskhand(
         replicaId: `${hostname()}:${process.pid}`,
         logger,
         post: async (digest) => {
-          await slack?.app.client.chat.postMessage({ channel: digestChannel, ...digestCard(digest) });
+          if (oauth) await oauth.postDigests(digest, digestChannel);
+          else await slack?.app.client.chat.postMessage({ channel: digestChannel, ...digestCard(digest) });
         },
       })
     : undefined;
@@ -286,9 +301,11 @@ function logStartup(logger: Logger, config: AppConfig, url: string, services: Mc
         `npx deskhand ask "How do I reset my password?". MCP services: ${sources}.`,
     );
   } else {
-    logger.info(
-      `deskhand is running at ${url} in ${config.slack.kind === 'http' ? 'HTTP' : 'Socket'} mode. MCP services: ${sources}.`,
-    );
+    const mode =
+      config.slack.kind === 'oauth'
+        ? `multi-workspace mode (install it in a workspace from ${url}/slack/install)`
+        : `${config.slack.kind === 'http' ? 'HTTP' : 'Socket'} mode`;
+    logger.info(`deskhand is running at ${url} in ${mode}. MCP services: ${sources}.`);
   }
   if (!config.alertChannel)
     logger.warn('ALERT_CHANNEL is not set: urgent questions will get tickets but no channel alert');

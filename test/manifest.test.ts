@@ -49,6 +49,8 @@ const METHOD_SCOPES: Record<string, string[]> = {
 const EVENT_SCOPES: Record<string, string[]> = {
   app_mention: ['app_mentions:read'],
   'message.im': ['im:history'],
+  app_uninstalled: [],
+  tokens_revoked: [],
 };
 
 /** Scopes no single method requires, kept on purpose; each says why. */

@@ -32,7 +32,7 @@ export async function answerQuestion(
   client: WebClient,
   input: QuestionInput,
 ): Promise<AnsweredQuestion> {
-  const verdict = await deps.support.checkRateLimit(input.askerId);
+  const verdict = await deps.support.checkRateLimit(input.askerId, input.teamId);
   if (!verdict.allowed) return { card: rateLimitNotice(verdict.retryAfterSeconds) };
 
   let answer: Answer;

@@ -8,7 +8,18 @@ import type { TicketService } from '../support/tickets/index.js';
 
 /** Finds the question a Slack thread started with, so a mention in that thread is a follow-up on it. */
 export interface ThreadQuestions {
-  findThreadStart(channelId: string, threadTs: string): Promise<{ id: string; text: string } | undefined>;
+  /** Only among the questions of `teamId` when given: channel ids and timestamps are not unique across workspaces. */
+  findThreadStart(
+    channelId: string,
+    threadTs: string,
+    teamId?: string,
+  ): Promise<{ id: string; text: string } | undefined>;
+}
+
+/** The workspaces deskhand is installed in (multi-workspace install only). */
+export interface Installations {
+  /** Forgets a workspace's (or an org's) installation and its tokens; true when there was one. */
+  remove(key: { teamId?: string; enterpriseId?: string; isEnterpriseInstall: boolean }): Promise<boolean>;
 }
 
 /** What Slack listeners need from the rest of deskhand; built once by the composition root. */
@@ -22,7 +33,9 @@ export interface SlackDeps {
   /** For follow-ups in a mention's thread; without it every mention is a new question. */
   threads?: ThreadQuestions;
   /** The digest of a period (`7d`) for `/support digest`; private text included, since only the asker sees it. */
-  digest?: (since: string) => Promise<Digest>;
+  digest?: (since: string, teamId?: string) => Promise<Digest>;
+  /** Set with OAuth install: removed on app_uninstalled and tokens_revoked. */
+  installations?: Installations;
   work: WorkTracker;
   logger: Logger;
   settings: {

@@ -4,5 +4,6 @@ export { feedback } from './feedback.js';
 export { lookups } from './lookups.js';
 export { questions } from './questions.js';
 export { slackEvents } from './slack-events.js';
+export { slackInstallations } from './slack-installations.js';
 export { tickets } from './tickets.js';
 export { toolCalls } from './tool-calls.js';

@@ -20,7 +20,7 @@ export function alertTakeCallback(deps: SlackDeps) {
       await tell('This alert is no longer tracked.', ':grey_question:');
       return;
     }
-    const outcome = await deps.alerts.take(alertId, body.user.id);
+    const outcome = await deps.alerts.take(alertId, body.user.id, context.teamId);
     if (outcome.kind === 'already_taken') {
       await tell(
         outcome.takenBy === body.user.id

@@ -70,7 +70,7 @@ export function ticketModalSubmitCallback(deps: SlackDeps) {
       );
       return;
     }
-    const answer = await deps.support.findAnswer(metadata.questionId).catch(() => undefined);
+    const answer = await deps.support.findAnswer(metadata.questionId, context.teamId).catch(() => undefined);
     await showToAsker(
       client,
       logger,
