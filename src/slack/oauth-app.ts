@@ -95,7 +95,8 @@ export function createOAuthSlackApp(options: OAuthSlackAppOptions) {
       team,
       'refused a request from a workspace deskhand is not installed in (never installed, uninstalled or revoked): nothing was stored',
     );
-    await tellNotInstalled(body, options.logger);
+    // Not awaited: Slack shows a response_url post only after the ack, which Bolt sends once this returns.
+    void tellNotInstalled(body, options.logger);
   });
   registerListeners(app, deps);
   const slackInstaller: SlackInstaller = {
