@@ -211,4 +211,85 @@ function grantedTokens(t: OAuthTestDeskhand): string[] {
     .filter((token): token is string => typeof token === 'string');
 }
 
-void CLIENT_SECRET;
+describe('refusing a bad install, and limits per workspace', () => {
+  let t: OAuthTestDeskhand;
+  beforeAll(async () => {
+    t = await startOAuthDeskhand({ QUESTIONS_PER_MINUTE: '2' });
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it('refuses a redirect whose state is not this browser’s, without spending the code', async () => {
+    const flow = await installThroughBrowser(t.deskhand.url, t.acme.teamId, { cookie: () => '' });
+    expect(flow.done.status).toBe(400);
+    expect(flow.done.html).toMatch(/expired or was opened in another browser/);
+    const forged = await installThroughBrowser(t.deskhand.url, t.acme.teamId, {
+      redirect: (url) => withParam(url, 'state', 'forged-state'),
+      cookie: () => 'slack-app-oauth-state=forged-state',
+    });
+    expect(forged.done.status).toBe(400);
+    expect(t.main.slack.calls('oauth.v2.access')).toEqual([]);
+    expect(await installedTeams(t)).toEqual([]);
+  });
+
+  it('refuses a code Slack does not accept, a code used twice, and a cancelled install', async () => {
+    const bad = await installThroughBrowser(t.deskhand.url, t.acme.teamId, {
+      redirect: (url) => withParam(url, 'code', 'not-a-code'),
+    });
+    expect(bad.done.status).toBe(400);
+    expect(bad.done.html).toMatch(/did not accept the authorization code \(invalid_code\)/);
+
+    const good = await installThroughBrowser(t.deskhand.url, t.acme.teamId);
+    expect(good.done.status).toBe(200);
+    const cookie = `slack-app-oauth-state=${good.redirect.searchParams.get('state')}`;
+    const replayed = await fetch(good.redirect, { headers: { cookie } });
+    expect(replayed.status).toBe(400);
+    expect(await replayed.text()).toMatch(/code_already_used/);
+
+    const cancelled = await installThroughBrowser(t.deskhand.url, t.main.teamId, { deny: true });
+    expect(cancelled.done.status).toBe(400);
+    expect(cancelled.done.html).toMatch(/cancelled/);
+    expect(await installedTeams(t)).toEqual(['T0ACME']);
+  });
+
+  it('says which setting is wrong when Slack refuses deskhand’s client secret', async () => {
+    const redirectUri = `${t.deskhand.url}/slack/oauth_redirect`;
+    t.main.slack.oauth.registerApp({ clientId: CLIENT_ID, clientSecret: 'rotated-secret', redirectUri });
+    try {
+      const flow = await installThroughBrowser(t.deskhand.url, t.main.teamId);
+      expect(flow.done.status).toBe(500);
+      expect(flow.done.html).toMatch(/bad_client_secret.*SLACK_CLIENT_SECRET/);
+      expect(flow.done.html).not.toContain(CLIENT_SECRET);
+    } finally {
+      t.main.slack.oauth.registerApp({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri });
+    }
+    expect(await installedTeams(t)).toEqual(['T0ACME']);
+    expect(JSON.stringify(t.logs)).not.toContain(CLIENT_SECRET);
+  });
+
+  it('counts the rate limit per workspace: the same user id elsewhere is another person', async () => {
+    await installThroughBrowser(t.deskhand.url, t.main.teamId);
+    await installThroughBrowser(t.deskhand.url, t.acme.teamId);
+    for (const text of ['How do I reset my password?', 'How do I change my email?']) {
+      await t.main.driver.slashCommand({ userId: 'U0ASKER', text });
+      await cardOf(t.main, 'U0ASKER', new RegExp(`${text.slice(9, 25)}[\\s\\S]*answer_`));
+    }
+    await t.main.driver.slashCommand({ userId: 'U0ASKER', text: 'And a third one?' });
+    await t.main.slack.waitForMessage(
+      (message) => message.ephemeralTo === 'U0ASKER' && /asked a lot of questions/.test(message.text),
+      10_000,
+    );
+    await t.acme.driver.slashCommand({ userId: 'U0ASKER', text: 'How do I export my invoices?' });
+    await cardOf(t.acme, 'U0ASKER', /export my invoices[\s\S]*answer_/);
+    expect(t.acme.slack.ephemeralFor('U0ASKER').some((m) => /asked a lot of questions/.test(m.text))).toBe(
+      false,
+    );
+  });
+});
+
+function withParam(url: URL, name: string, value: string): URL {
+  const next = new URL(url);
+  next.searchParams.set(name, value);
+  return next;
+}
