@@ -74,6 +74,27 @@ CREATE TABLE "requests" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "slack_installations" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"team_id" text,
+	"team_name" text,
+	"enterprise_id" text,
+	"enterprise_name" text,
+	"enterprise_url" text,
+	"is_enterprise_install" boolean DEFAULT false NOT NULL,
+	"app_id" text,
+	"bot_id" text,
+	"bot_user_id" text,
+	"bot_scopes" text,
+	"bot_token_encrypted" text,
+	"user_id" text,
+	"user_scopes" text,
+	"user_token_encrypted" text,
+	"token_type" text,
+	"installed_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "thread_additions" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"team_id" text NOT NULL,
@@ -121,6 +142,8 @@ CREATE INDEX "requests_sla_due_idx" ON "requests" USING btree ("sla_due_at") WHE
 CREATE INDEX "requests_channel_status_idx" ON "requests" USING btree ("channel_id","status","created_at");--> statement-breakpoint
 CREATE INDEX "requests_asker_idx" ON "requests" USING btree ("asker_id","created_at");--> statement-breakpoint
 CREATE INDEX "requests_taken_by_idx" ON "requests" USING btree ("taken_by","status");--> statement-breakpoint
+CREATE UNIQUE INDEX "slack_installations_key_idx" ON "slack_installations" USING btree (coalesce("enterprise_id", ''),coalesce("team_id", ''));--> statement-breakpoint
+CREATE INDEX "slack_installations_team_idx" ON "slack_installations" USING btree ("team_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "thread_additions_key_unique" ON "thread_additions" USING btree ("idempotency_key");--> statement-breakpoint
 CREATE INDEX "thread_additions_outbox_idx" ON "thread_additions" USING btree ("next_attempt_at") WHERE "thread_additions"."status" = 'pending';--> statement-breakpoint
 CREATE INDEX "thread_additions_slack_idx" ON "thread_additions" USING btree ("channel_id","slack_ts");--> statement-breakpoint

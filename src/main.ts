@@ -7,6 +7,7 @@ import { buildChannelSettings } from './compose/channel-settings.js';
 import { buildMcpEndpoint } from './compose/mcp-endpoint.js';
 import { buildReplyWriter } from './compose/replies.js';
 import { resolveServices } from './compose/services.js';
+import { buildSlackOAuth, type SlackOAuth } from './compose/slack-oauth.js';
 import { buildSupportChannels, checkSupportChannels } from './compose/support-channels.js';
 import { buildTicketSync } from './compose/ticket-sync.js';
 import type { AppConfig } from './config/env.js';
@@ -40,6 +41,7 @@ import { WorkTracker } from './runtime/work-tracker.js';
 import { SlackAlertNotifier } from './slack/alert-notifier.js';
 import { createSlackApp, type SlackApp, type SlackConnection } from './slack/app.js';
 import { digestCard } from './slack/blocks/index.js';
+import { singleWorkspaceClients } from './slack/clients.js';
 import type { SlackDeps } from './slack/deps.js';
 import { SlackTicketNotifier } from './slack/ticket-notifier.js';
 import { AlertService, EscalationWorker } from './support/alerts/index.js';
@@ -128,7 +130,8 @@ export async function startDeskhand(
   const work = new WorkTracker();
   // An unknown support channel is named before anything starts, so nothing is left to tear down.
   if (config.slack.kind === 'playground') playgroundChannelCheck(config.supportChannels);
-  else
+  else if (config.slack.kind !== 'oauth')
+    // With OAuth each workspace has its own channels and token: nothing to check before installs.
     await checkSupportChannels(
       config.supportChannels,
       { botToken: config.slack.botToken, slackApiUrl: config.slackApiUrl },
@@ -171,6 +174,12 @@ export async function startDeskhand(
     logger,
   });
 
+  // Multi-workspace install: each workspace's token comes from its installation in the database.
+  const oauth =
+    config.slack.kind === 'oauth'
+      ? buildSlackOAuth({ slack: config.slack, slackApiUrl: config.slackApiUrl, database, logger })
+      : undefined;
+
   const http = new HttpServer(logger, { maxBodyBytes: config.maxBodyBytes });
   http.addRoutes(...healthRoutes(database, metrics, readiness));
   http.addRoutes(...buildMcpEndpoint({ config, database, support, tickets, work, logger }));
@@ -181,11 +190,12 @@ export async function startDeskhand(
   playground?.attach(url);
 
   let slack: SlackApp | undefined;
+  const slackClients = oauth?.clients ?? singleWorkspaceClients(() => slack?.app.client);
   const alerts = config.alertChannel
     ? new AlertService({
         store: new DrizzleAlertStore(database.db, writeBuffer),
         notifier: new SlackAlertNotifier({
-          client: () => slack?.app.client,
+          client: (teamId) => slackClients.clientFor(teamId),
           oncallUsergroup: config.oncallUsergroup,
         }),
         questions: support,
@@ -217,9 +227,11 @@ export async function startDeskhand(
     alerts,
     tickets,
     threads: new DrizzleThreadQuestions(database.db),
-    digest: (since) => buildDigest(database, { since, includePrivateText: false }),
+    digest: (since, teamId) =>
+      buildDigest(database, { since, includePrivateText: false, teamId: oauth ? teamId : undefined }),
     channelSettings,
     ticketSync: ticketSync?.sync,
+    installations: oauth?.installations,
     work,
     logger,
     settings: {
@@ -237,7 +249,9 @@ export async function startDeskhand(
       ? { kind: 'http', botToken: playground?.botToken ?? '', signingSecret: playground?.signingSecret ?? '' }
       : config.slack.kind === 'http'
         ? { kind: 'http', botToken: config.slack.botToken, signingSecret: config.slack.signingSecret }
-        : { kind: 'socket', botToken: config.slack.botToken, appToken: config.slack.appToken };
+        : config.slack.kind === 'socket'
+          ? { kind: 'socket', botToken: config.slack.botToken, appToken: config.slack.appToken }
+          : (oauth as SlackOAuth).connection;
   slack = createSlackApp({
     connection,
     slackApiUrl: playground?.emulator.apiUrl ?? config.slackApiUrl,
@@ -246,6 +260,7 @@ export async function startDeskhand(
     maxBodyBytes: config.maxBodyBytes,
   });
   if (slack.requestListener) http.setFallback(slack.requestListener);
+  if (oauth) http.addRoutes(...oauth.routes(slack.installer));
   try {
     await slack.start();
   } catch (error) {
@@ -253,7 +268,7 @@ export async function startDeskhand(
     await http.close();
     await registry.close();
     await toolCallLog.close();
-    writeBuffer.close();
+    await writeBuffer.close();
     if (ownsDatabase) await database.close();
     throw error;
   }
@@ -261,7 +276,7 @@ export async function startDeskhand(
   supportChannels.slaWorker.start();
   // The asker's ticket card follows the ticket: filed by the outbox, then updated by HelpScout's webhooks.
   const ticketNotifier = new SlackTicketNotifier({
-    client: () => slack?.app.client,
+    client: (teamId) => slackClients.clientFor(teamId),
     deskLabel: () => tickets.deskLabel,
     findAnswer: (questionId) => support.findAnswer(questionId),
     rememberCard: (ticketId, location) => tickets.rememberCard(ticketId, location),
@@ -289,7 +304,8 @@ export async function startDeskhand(
         replicaId: `${hostname()}:${process.pid}`,
         logger,
         post: async (digest) => {
-          await slack?.app.client.chat.postMessage({ channel: digestChannel, ...digestCard(digest) });
+          if (oauth) await oauth.postDigests(digest, digestChannel);
+          else await slack?.app.client.chat.postMessage({ channel: digestChannel, ...digestCard(digest) });
         },
       })
     : undefined;
@@ -370,9 +386,11 @@ function logStartup(logger: Logger, config: AppConfig, url: string, services: Mc
         `npx deskhand ask "How do I reset my password?". MCP services: ${sources}.`,
     );
   } else {
-    logger.info(
-      `deskhand is running at ${url} in ${config.slack.kind === 'http' ? 'HTTP' : 'Socket'} mode. MCP services: ${sources}.`,
-    );
+    const mode =
+      config.slack.kind === 'oauth'
+        ? `multi-workspace mode (install it in a workspace from ${url}/slack/install)`
+        : `${config.slack.kind === 'http' ? 'HTTP' : 'Socket'} mode`;
+    logger.info(`deskhand is running at ${url} in ${mode}. MCP services: ${sources}.`);
   }
   if (!config.alertChannel)
     logger.warn('ALERT_CHANNEL is not set: urgent questions will get tickets but no channel alert');

@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { REGISTERED } from '../src/slack/listeners/index.js';
+import { manifestBotScopes } from '../src/slack/manifest-scopes.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const manifestText = readFileSync(join(ROOT, 'manifest.yml'), 'utf8');
@@ -56,6 +57,8 @@ const EVENT_SCOPES: Record<string, string[]> = {
   reaction_added: ['reactions:read'],
   reaction_removed: ['reactions:read'],
   app_home_opened: [],
+  app_uninstalled: [],
+  tokens_revoked: [],
 };
 
 /** Scopes no single method requires, kept on purpose; each says why. */
@@ -170,6 +173,16 @@ describe('manifest.yml and the code agree', () => {
     const unneeded = [...declared].filter((scope) => !needed.has(scope) && !(scope in DELIBERATE_SCOPES));
     expect(unneeded, 'scopes manifest.yml asks for but no code needs').toEqual([]);
     expect(manifest.oauth_config.scopes.bot.length).toBe(declared.size);
+  });
+
+  it('is where the OAuth install reads its scopes, and sends installers back to /slack/oauth_redirect', () => {
+    expect(manifestBotScopes()).toEqual(manifest.oauth_config.scopes.bot);
+    const redirects = (manifest.oauth_config as { redirect_urls?: string[] }).redirect_urls ?? [];
+    expect(redirects.map((url) => new URL(url).pathname)).toEqual(['/slack/oauth_redirect']);
+    // An uninstalled or revoked workspace must be forgotten: these events remove its installation.
+    expect(manifest.settings.event_subscriptions?.bot_events).toEqual(
+      expect.arrayContaining(['app_uninstalled', 'tokens_revoked']),
+    );
   });
 
   it('knows the events it maps to scopes', () => {

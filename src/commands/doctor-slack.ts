@@ -29,6 +29,14 @@ function client(token: string, config: AppConfig): WebClient {
 export async function checkSlack(config: AppConfig): Promise<SlackCheck[]> {
   const { slack } = config;
   if (slack.kind === 'playground') return [];
+  if (slack.kind === 'oauth')
+    return [
+      {
+        name: 'slack: OAuth install',
+        ok: true,
+        detail: 'multi-workspace: each workspace gets its token when it installs deskhand at /slack/install',
+      },
+    ];
   const checks: SlackCheck[] = [];
   try {
     const auth = await client(slack.botToken, config).auth.test();

@@ -24,6 +24,10 @@ export const envSchema = z.object({
   SLACK_BOT_TOKEN: optionalString,
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_APP_TOKEN: optionalString,
+  SLACK_CLIENT_ID: optionalString,
+  SLACK_CLIENT_SECRET: optionalString,
+  SLACK_STATE_SECRET: optionalString,
+  DESKHAND_ENCRYPTION_KEY: optionalString,
   SLACK_API_URL: optionalString.pipe(z.url('must be a URL such as https://slack.com/api/').optional()),
   PORT: z
     .string()
@@ -98,6 +102,16 @@ export type RawEnv = z.infer<typeof envSchema>;
 export type SlackMode =
   | { kind: 'http'; botToken: string; signingSecret: string }
   | { kind: 'socket'; botToken: string; appToken: string; signingSecret?: string }
+  | {
+      /** Multi-workspace install: each workspace's token comes from its installation (OAuth v2). */
+      kind: 'oauth';
+      clientId: string;
+      clientSecret: string;
+      stateSecret: string;
+      signingSecret: string;
+      /** DESKHAND_ENCRYPTION_KEY: the 32-byte AES-256-GCM key stored tokens are encrypted with. */
+      encryptionKey: Buffer;
+    }
   | { kind: 'playground' };
 
 /** The validated settings deskhand runs with; the only place `process.env` is turned into values. */
@@ -182,6 +196,9 @@ export function loadEnv(env: Record<string, string | undefined> = process.env): 
     e.HELPSCOUT_APP_SECRET,
     e.HELPSCOUT_WEBHOOK_SECRET,
     e.LLM_API_KEY,
+    e.SLACK_CLIENT_SECRET,
+    e.SLACK_STATE_SECRET,
+    e.DESKHAND_ENCRYPTION_KEY,
     passwordOf(e.DATABASE_URL),
     e.DESKHAND_MCP_TOKEN,
   ].filter((value): value is string => typeof value === 'string' && value.length >= 4);
@@ -257,6 +274,7 @@ function llmConfig(e: RawEnv): Pick<AppConfig, 'llm'> {
 }
 
 function slackMode(e: RawEnv): SlackMode {
+  if (e.SLACK_CLIENT_ID || e.SLACK_CLIENT_SECRET || e.SLACK_STATE_SECRET) return oauthMode(e);
   const { SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_APP_TOKEN: appToken } = e;
   if (botToken && !botToken.startsWith('xoxb-')) {
     throw new ConfigError('SLACK_BOT_TOKEN must be a bot token starting with xoxb-');
@@ -291,6 +309,56 @@ function mcpToken(token: string | undefined): string | undefined {
       'DESKHAND_MCP_TOKEN must be printable ASCII without spaces: AI clients send it in an HTTP header',
     );
   return token;
+}
+
+const OAUTH_VARIABLES = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const;
+
+/** OAuth v2 install into many workspaces: the three OAuth values, the signing secret and the key, no bot token. */
+function oauthMode(e: RawEnv): SlackMode {
+  const missing = OAUTH_VARIABLES.find((name) => !e[name]);
+  if (missing) {
+    throw new ConfigError(
+      `${missing} is not set: installing into several workspaces needs ${OAUTH_VARIABLES.join(', ')} together`,
+    );
+  }
+  if (e.SLACK_BOT_TOKEN) {
+    throw new ConfigError(
+      'SLACK_BOT_TOKEN must not be set with SLACK_CLIENT_ID: each workspace gets its own token when it installs deskhand',
+    );
+  }
+  if (e.SLACK_APP_TOKEN) {
+    throw new ConfigError(
+      'SLACK_APP_TOKEN must not be set with SLACK_CLIENT_ID: multi-workspace install runs in HTTP mode (/slack/events)',
+    );
+  }
+  if (!e.SLACK_SIGNING_SECRET) {
+    throw new ConfigError(
+      'SLACK_SIGNING_SECRET is not set: it is needed with SLACK_CLIENT_ID to verify requests',
+    );
+  }
+  return {
+    kind: 'oauth',
+    clientId: e.SLACK_CLIENT_ID as string,
+    clientSecret: e.SLACK_CLIENT_SECRET as string,
+    stateSecret: e.SLACK_STATE_SECRET as string,
+    signingSecret: e.SLACK_SIGNING_SECRET,
+    encryptionKey: encryptionKeyOf(e.DESKHAND_ENCRYPTION_KEY),
+  };
+}
+
+/** DESKHAND_ENCRYPTION_KEY as 32 bytes; the message never repeats the value. */
+function encryptionKeyOf(value: string | undefined): Buffer {
+  if (!value) {
+    throw new ConfigError(
+      'DESKHAND_ENCRYPTION_KEY is not set: it encrypts the stored Slack tokens; make one with `openssl rand -hex 32`',
+    );
+  }
+  if (!/^[0-9a-fA-F]{64}$/.test(value)) {
+    throw new ConfigError(
+      `DESKHAND_ENCRYPTION_KEY must be 32 bytes written as 64 hex characters (got ${value.length} characters); make one with \`openssl rand -hex 32\``,
+    );
+  }
+  return Buffer.from(value, 'hex');
 }
 
 function isValidTimezone(timezone: string): boolean {

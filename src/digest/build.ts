@@ -9,16 +9,18 @@ export interface DigestOptions {
   now?: Date;
   /** False for a digest posted to a channel: text asked privately never appears. */
   includePrivateText: boolean;
+  /** Only this workspace's questions, tickets, alerts and lookups (multi-workspace install). */
+  teamId?: string;
 }
 
 /** The digest of a period, with the previous period of the same length for the changes. */
 export async function buildDigest(database: Database, options: DigestOptions): Promise<Digest> {
   const period = typeof options.since === 'string' ? parsePeriod(options.since, options.now) : options.since;
   const [current, previous, gaps, sources] = await Promise.all([
-    periodFigures(database, period.from, period.to),
-    periodFigures(database, period.previousFrom, period.from),
-    knowledgeGaps(database, period.from, period.to, options.includePrivateText),
-    sourceFigures(database, period.from, period.to),
+    periodFigures(database, period.from, period.to, options.teamId),
+    periodFigures(database, period.previousFrom, period.from, options.teamId),
+    knowledgeGaps(database, period.from, period.to, options.includePrivateText, 10, options.teamId),
+    sourceFigures(database, period.from, period.to, options.teamId),
   ]);
   return { period, current, previous, gaps, sources };
 }

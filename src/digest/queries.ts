@@ -10,6 +10,12 @@ const optionalNum = (value: unknown): number | undefined =>
   value === null || value === undefined ? undefined : Math.round(Number(value));
 const ratio = (part: number, whole: number) => (whole === 0 ? 0 : part / whole);
 
+/** `and team_id = …` for a questions query, or nothing when the digest covers every workspace. */
+const questionsOf = (teamId: string | undefined) => (teamId ? sql` and team_id = ${teamId}` : sql``);
+/** The same for a table that points at questions (tickets, alerts, lookups). */
+const aboutQuestionsOf = (teamId: string | undefined) =>
+  teamId ? sql` and question_id in (select id from questions where team_id = ${teamId})` : sql``;
+
 function countsBy(rows: Row[], key: string): Record<string, number> {
   return Object.fromEntries(rows.map((row) => [String(row[key]), num(row.n)]));
 }
@@ -18,7 +24,12 @@ function countsBy(rows: Row[], key: string): Record<string, number> {
  * Every figure of one period, aggregated in Postgres: a handful of range scans on `created_at`
  * (each table has an index on it), never the rows themselves.
  */
-export async function periodFigures(database: Database, from: Date, to: Date): Promise<PeriodFigures> {
+export async function periodFigures(
+  database: Database,
+  from: Date,
+  to: Date,
+  teamId?: string,
+): Promise<PeriodFigures> {
   const [totals, entryPoints, categories, busiest, tickets, alerts] = await Promise.all([
     database.rows(sql`
       select count(*)::int as n,
@@ -27,21 +38,21 @@ export async function periodFigures(database: Database, from: Date, to: Date): P
         count(*) filter (where exists (select 1 from feedback f where f.question_id = q.id and f.kind = 'solved')
           and not exists (select 1 from tickets t where t.question_id = q.id))::int as deflected,
         count(*) filter (where exists (select 1 from feedback f where f.question_id = q.id and f.kind = 'not_helpful'))::int as not_helpful
-      from questions q where q.created_at >= ${at(from)} and q.created_at < ${at(to)}`),
+      from questions q where q.created_at >= ${at(from)} and q.created_at < ${at(to)}${questionsOf(teamId)}`),
     database.rows(sql`select entry_point as key, count(*)::int as n from questions
-      where created_at >= ${at(from)} and created_at < ${at(to)} group by entry_point`),
+      where created_at >= ${at(from)} and created_at < ${at(to)}${questionsOf(teamId)} group by entry_point`),
     database.rows(sql`select category as key, count(*)::int as n from questions
-      where created_at >= ${at(from)} and created_at < ${at(to)} group by category`),
+      where created_at >= ${at(from)} and created_at < ${at(to)}${questionsOf(teamId)} group by category`),
     database.rows(sql`select to_char(date_trunc('day', created_at at time zone 'UTC'), 'YYYY-MM-DD') as day, count(*)::int as n
-      from questions where created_at >= ${at(from)} and created_at < ${at(to)}
+      from questions where created_at >= ${at(from)} and created_at < ${at(to)}${questionsOf(teamId)}
       group by 1 order by n desc, day asc limit 1`),
     database.rows(sql`select status, reason, priority, count(*)::int as n from tickets
-      where created_at >= ${at(from)} and created_at < ${at(to)} group by status, reason, priority`),
+      where created_at >= ${at(from)} and created_at < ${at(to)}${aboutQuestionsOf(teamId)} group by status, reason, priority`),
     database.rows(sql`select count(*)::int as n,
         percentile_cont(0.5) within group (order by extract(epoch from (taken_at - created_at)) / 60)
           filter (where taken_at is not null)::float8 as median_minutes,
         count(*) filter (where taken_at is null)::int as never_taken
-      from alerts where created_at >= ${at(from)} and created_at < ${at(to)}`),
+      from alerts where created_at >= ${at(from)} and created_at < ${at(to)}${aboutQuestionsOf(teamId)}`),
   ]);
   const total = totals[0] ?? {};
   const questions = num(total.n);
@@ -93,6 +104,7 @@ export async function knowledgeGaps(
   to: Date,
   includePrivateText: boolean,
   limit = 10,
+  teamId?: string,
 ): Promise<KnowledgeGap[]> {
   const rows = await database.rows(sql`
     select q.fingerprint, count(*)::int as n,
@@ -100,7 +112,7 @@ export async function knowledgeGaps(
       (array_agg(q.text order by q.created_at desc))[1] as any_example,
       bool_and(q.channel_kind <> 'public') as all_private
     from questions q
-    where q.created_at >= ${at(from)} and q.created_at < ${at(to)}
+    where q.created_at >= ${at(from)} and q.created_at < ${at(to)}${questionsOf(teamId)}
       and (q.found = false or exists (select 1 from feedback f where f.question_id = q.id and f.kind = 'not_helpful'))
     group by q.fingerprint
     order by n desc, q.fingerprint asc
@@ -114,7 +126,12 @@ export async function knowledgeGaps(
 }
 
 /** Per knowledge source: calls, error rate, latency percentiles and hits per question. */
-export async function sourceFigures(database: Database, from: Date, to: Date): Promise<SourceFigures[]> {
+export async function sourceFigures(
+  database: Database,
+  from: Date,
+  to: Date,
+  teamId?: string,
+): Promise<SourceFigures[]> {
   const rows = await database.rows(sql`
     select source, count(*)::int as calls,
       count(*) filter (where status <> 'ok')::int as errors,
@@ -123,7 +140,7 @@ export async function sourceFigures(database: Database, from: Date, to: Date): P
       sum(hits)::int as hits,
       -- one lookups row per source per question: counting rows counts questions, without a distinct sort
       count(*)::int as questions
-    from lookups where created_at >= ${at(from)} and created_at < ${at(to)}
+    from lookups where created_at >= ${at(from)} and created_at < ${at(to)}${aboutQuestionsOf(teamId)}
     group by source order by source`);
   return rows.map((row) => ({
     source: String(row.source),

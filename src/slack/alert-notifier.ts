@@ -9,8 +9,11 @@ import {
 } from './blocks/index.js';
 
 export interface SlackAlertNotifierOptions {
-  /** The Web API client; undefined while Slack is not connected (alerts are then stored, not shown). */
-  client: () => WebClient | undefined;
+  /**
+   * The Web API client for the question's workspace; undefined while Slack is not connected (alerts
+   * are then stored, not shown).
+   */
+  client: (teamId: string | undefined) => WebClient | undefined | Promise<WebClient | undefined>;
   /** The on-call user group (`S…`) an escalation mentions (ONCALL_USERGROUP). */
   oncallUsergroup?: string;
 }
@@ -22,7 +25,7 @@ export class SlackAlertNotifier implements AlertNotifier {
   constructor(private readonly options: SlackAlertNotifierOptions) {}
 
   async post(details: AlertDetails): Promise<{ messageTs?: string }> {
-    const posted = await this.client().chat.postMessage({
+    const posted = await (await this.client(details)).chat.postMessage({
       channel: details.alert.channelId,
       ...alertCard(alertView(details)),
       unfurl_links: false,
@@ -33,7 +36,7 @@ export class SlackAlertNotifier implements AlertNotifier {
   async update(details: AlertDetails): Promise<void> {
     const { alert } = details;
     if (!alert.messageTs) return;
-    await this.client().chat.update({
+    await (await this.client(details)).chat.update({
       channel: alert.channelId,
       ts: alert.messageTs,
       ...alertCard(alertView(details)),
@@ -51,8 +54,9 @@ export class SlackAlertNotifier implements AlertNotifier {
       `<@${takerId}> from support has taken your urgent question and is on it.`,
       ':raising_hand:',
     );
+    const client = await this.client(details);
     if ((question.entryPoint === 'mention' || question.entryPoint === 'channel') && question.channelId) {
-      await this.client().chat.postMessage({
+      await client.chat.postMessage({
         channel: question.channelId,
         thread_ts: question.threadTs ?? question.messageTs,
         ...note,
@@ -60,7 +64,7 @@ export class SlackAlertNotifier implements AlertNotifier {
       return;
     }
     const inDm = question.entryPoint === 'dm' && question.channelId;
-    await this.client().chat.postMessage({
+    await client.chat.postMessage({
       channel: inDm ? (question.channelId as string) : question.askerId,
       ...(inDm && question.threadTs ? { thread_ts: question.threadTs } : {}),
       ...note,
@@ -69,16 +73,16 @@ export class SlackAlertNotifier implements AlertNotifier {
 
   async escalate(details: AlertDetails): Promise<void> {
     const { alert } = details;
-    await this.client().chat.postMessage({
+    await (await this.client(details)).chat.postMessage({
       channel: alert.channelId,
       ...(alert.messageTs ? { thread_ts: alert.messageTs } : {}),
       text: escalationText(this.options.oncallUsergroup),
     });
   }
 
-  private client(): WebClient {
-    const client = this.options.client();
-    if (!client) throw new Error('Slack is not connected');
+  private async client(details: AlertDetails): Promise<WebClient> {
+    const client = await this.options.client(details.question.teamId);
+    if (!client) throw new Error('Slack is not connected for this workspace');
     return client;
   }
 }

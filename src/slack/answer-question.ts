@@ -33,7 +33,7 @@ export async function answerQuestion(
   input: QuestionInput,
   options: { autoTicket?: boolean } = {},
 ): Promise<AnsweredQuestion> {
-  const verdict = await deps.support.checkRateLimit(input.askerId);
+  const verdict = await deps.support.checkRateLimit(input.askerId, input.teamId);
   if (!verdict.allowed) return { card: rateLimitNotice(verdict.retryAfterSeconds) };
 
   let answer: Answer;

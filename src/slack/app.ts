@@ -5,10 +5,12 @@ import { ConfigError } from '../config/errors.js';
 import { boltLogger } from './bolt-logger.js';
 import type { SlackDeps } from './deps.js';
 import { registerListeners } from './listeners/index.js';
+import { createOAuthSlackApp, type OAuthConnection, type SlackInstaller } from './oauth-app.js';
 
 export type SlackConnection =
   | { kind: 'http'; botToken: string; signingSecret: string }
-  | { kind: 'socket'; botToken: string; appToken: string };
+  | { kind: 'socket'; botToken: string; appToken: string }
+  | OAuthConnection;
 
 export interface SlackAppOptions {
   connection: SlackConnection;
@@ -22,6 +24,8 @@ export interface SlackApp {
   app: App;
   /** Handles `POST /slack/events` (HTTP mode); mounted on deskhand's own server. */
   requestListener?: RequestListener;
+  /** The Add to Slack page and OAuth redirect (multi-workspace install only). */
+  installer?: SlackInstaller;
   /** Opens the Socket Mode connection (Socket Mode only). */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -36,6 +40,11 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5000, randomize: true },
   };
   const { connection } = options;
+
+  if (connection.kind === 'oauth') {
+    const oauth = createOAuthSlackApp({ ...options, connection, clientOptions });
+    return { ...oauth, start: async () => {}, stop: async () => {} };
+  }
 
   if (connection.kind === 'socket') {
     // apps.connections.open goes to SLACK_API_URL like every other call; the client adds the app token itself.

@@ -5,13 +5,15 @@ const cache = new Map<string, ChannelKind>();
 const CACHE_LIMIT = 5000;
 
 /**
- * Whether a channel is public, private or a DM. Asked of Slack once per channel: text asked
+ * Whether a channel is public, private or a DM. Asked of Slack once per channel and workspace: text asked
  * anywhere but a public channel must never be posted to a channel digest.
  */
 export async function channelKindOf(client: WebClient, channelId: string | undefined): Promise<ChannelKind> {
   if (!channelId) return 'unknown';
   if (channelId.startsWith('D')) return 'im';
-  const cached = cache.get(channelId);
+  // Per workspace (its client's token): a channel id says nothing about another workspace's channel.
+  const key = `${client.token ?? ''}:${channelId}`;
+  const cached = cache.get(key);
   if (cached) return cached;
   try {
     const { channel } = await client.conversations.info({ channel: channelId });
@@ -23,7 +25,7 @@ export async function channelKindOf(client: WebClient, channelId: string | undef
           ? 'private'
           : 'public';
     if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(channelId, kind);
+    cache.set(key, kind);
     return kind;
   } catch {
     // Unknown counts as private: better to leave a question out of a digest than to leak it.

@@ -11,7 +11,18 @@ import type { TicketService } from '../support/tickets/index.js';
 
 /** Finds the question a Slack thread started with, so a mention in that thread is a follow-up on it. */
 export interface ThreadQuestions {
-  findThreadStart(channelId: string, threadTs: string): Promise<{ id: string; text: string } | undefined>;
+  /** Only among the questions of `teamId` when given: channel ids and timestamps are not unique across workspaces. */
+  findThreadStart(
+    channelId: string,
+    threadTs: string,
+    teamId?: string,
+  ): Promise<{ id: string; text: string } | undefined>;
+}
+
+/** The workspaces deskhand is installed in (multi-workspace install only). */
+export interface Installations {
+  /** Forgets a workspace's (or an org's) installation and its tokens; true when there was one. */
+  remove(key: { teamId?: string; enterpriseId?: string; isEnterpriseInstall: boolean }): Promise<boolean>;
 }
 
 /** What Slack listeners need from the rest of deskhand; built once by the composition root. */
@@ -25,17 +36,20 @@ export interface SlackDeps {
   /** For follow-ups in a mention's thread; without it every mention is a new question. */
   threads?: ThreadQuestions;
   /**
-   * The digest of a period (`7d`) for `/support digest`. Never with text asked privately: an
-   * admin may run it anywhere, and a question from someone else's DM or private channel is not
-   * theirs to read. Such questions are counted as "asked privately"; only the operator's CLI shows them.
+   * The digest of a period (`7d`) for `/support digest`, for one workspace. Never with text asked
+   * privately: an admin may run it anywhere, and a question from someone else's DM or private
+   * channel is not theirs to read. Such questions are counted as "asked privately"; only the
+   * operator's CLI shows them.
    */
-  digest?: (since: string) => Promise<Digest>;
+  digest?: (since: string, teamId?: string) => Promise<Digest>;
   /** Keeps tickets filed from a thread in step with it; absent without a ticket desk. */
   ticketSync?: TicketSyncService;
   /** Per-channel settings of support channels, for `/support settings`. */
   channelSettings?: ChannelSettingsService;
   /** Support-channel requests; absent when no support channel is configured. */
   requests?: RequestService;
+  /** Set with OAuth install: removed on app_uninstalled and tokens_revoked. */
+  installations?: Installations;
   work: WorkTracker;
   logger: Logger;
   settings: {

@@ -11,8 +11,11 @@ const RESPONSE_URL_USABLE_MS = 25 * 60_000;
 const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
 
 export interface SlackTicketNotifierOptions {
-  /** The Web API client; undefined while Slack is not connected (the ticket is then only stored). */
-  client: () => WebClient | undefined;
+  /**
+   * The Web API client for the workspace the ticket's question came from; undefined while Slack is
+   * not connected (the ticket is then only stored).
+   */
+  client: (teamId: string | undefined) => WebClient | undefined | Promise<WebClient | undefined>;
   /** Label of the ticket desk ("HelpScout") for the card, as it is now (the desk may connect late). */
   deskLabel?: () => string | undefined;
   /** The answer the ticket came from, so the card keeps showing the question. */
@@ -42,7 +45,7 @@ export class SlackTicketNotifier implements TicketNotifier {
     if (responseUrl && fresh && (await replaceViaResponseUrl(responseUrl, message, this.options.logger)))
       return;
 
-    const client = this.options.client();
+    const client = await this.options.client(answer?.question.teamId);
     if (!client) return;
     if (channelId && ts) {
       try {

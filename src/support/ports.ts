@@ -30,8 +30,15 @@ export interface SupportStore {
     questionId: string,
     location: { channelId?: string; ts?: string; responseUrl?: string },
   ): Promise<void>;
-  /** How many questions a person asked since a moment, and when the oldest of them was asked. */
-  countRecentQuestions(askerId: string, since: Date): Promise<{ count: number; oldest?: Date }>;
+  /**
+   * How many questions a person asked since a moment, and when the oldest of them was asked; only in
+   * `teamId` when given (a user id means one person only within a workspace).
+   */
+  countRecentQuestions(
+    askerId: string,
+    since: Date,
+    teamId?: string,
+  ): Promise<{ count: number; oldest?: Date }>;
 }
 
 /** Answers "has this delivery been handled already?" across replicas. */

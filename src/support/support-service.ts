@@ -80,7 +80,7 @@ export class SupportService {
     try {
       await this.options.store.saveQuestion(question);
     } finally {
-      this.release(question.askerId);
+      this.release(personKey(question.askerId, question.teamId));
     }
     try {
       const lookups = await Promise.all(this.sources.map((source) => this.lookUp(source, question)));
@@ -116,17 +116,19 @@ export class SupportService {
    * Whether a person may ask another question now. Counted in the database so the limit holds
    * across replicas; if the count cannot be read, the question is allowed rather than lost.
    */
-  async checkRateLimit(askerId: string): Promise<RateLimitVerdict> {
+  async checkRateLimit(askerId: string, teamId?: string): Promise<RateLimitVerdict> {
     const limit = this.options.questionsPerMinute ?? 0;
     if (limit <= 0) return { allowed: true };
     const now = this.clock.now();
+    const person = personKey(askerId, teamId);
     try {
       const { count, oldest } = await this.options.store.countRecentQuestions(
         askerId,
         new Date(now.getTime() - 60_000),
+        teamId,
       );
-      if (count + this.reservedFor(askerId) < limit) {
-        this.reserved.set(askerId, [...(this.reserved.get(askerId) ?? []), Date.now()]);
+      if (count + this.reservedFor(person) < limit) {
+        this.reserved.set(person, [...(this.reserved.get(person) ?? []), Date.now()]);
         return { allowed: true };
       }
       const retryAfterMs = (oldest ? oldest.getTime() + 60_000 : now.getTime() + 60_000) - now.getTime();
@@ -163,8 +165,14 @@ export class SupportService {
     return this.options.store.findQuestion(questionId);
   }
 
-  findAnswer(questionId: string): Promise<Answer | undefined> {
-    return this.options.store.findAnswer(questionId);
+  /**
+   * The stored answer; with `teamId`, only when the question belongs to that workspace (a button
+   * value from one workspace never opens another's question).
+   */
+  async findAnswer(questionId: string, teamId?: string): Promise<Answer | undefined> {
+    const answer = await this.options.store.findAnswer(questionId);
+    if (answer && teamId && answer.question.teamId && answer.question.teamId !== teamId) return undefined;
+    return answer;
   }
 
   private async lookUp(source: KnowledgeSource, question: Question): Promise<SourceLookup> {
@@ -219,4 +227,9 @@ export class SupportService {
 function withoutPassages<T extends KnowledgeHit | RankedHit>(hit: T): T {
   const { passages: _passages, ...rest } = hit;
   return rest as T;
+}
+
+/** Who a rate limit counts: a user id is one person only within its workspace. */
+function personKey(askerId: string, teamId: string | undefined): string {
+  return teamId ? `${teamId}:${askerId}` : askerId;
 }

@@ -91,4 +91,51 @@ describe('reading the environment', () => {
       'http://localhost:9000/api/',
     );
   });
+
+  describe('multi-workspace install (OAuth)', () => {
+    const oauth = {
+      SLACK_CLIENT_ID: '111.222',
+      SLACK_CLIENT_SECRET: 'client-secret-value',
+      SLACK_STATE_SECRET: 'state-secret-value',
+      SLACK_SIGNING_SECRET: 'signing-secret',
+      DESKHAND_ENCRYPTION_KEY: 'ab'.repeat(32),
+    };
+
+    it('turns on with the three OAuth values, the signing secret and the key; no bot token needed', () => {
+      const config = loadEnv(oauth);
+      expect(config.slack).toMatchObject({
+        kind: 'oauth',
+        clientId: '111.222',
+        signingSecret: 'signing-secret',
+      });
+      expect(config.slack.kind === 'oauth' && config.slack.encryptionKey).toEqual(Buffer.alloc(32, 0xab));
+      expect(config.secrets).toEqual(
+        expect.arrayContaining(['client-secret-value', 'state-secret-value', 'ab'.repeat(32)]),
+      );
+    });
+
+    it('names DESKHAND_ENCRYPTION_KEY when it is missing or not 64 hex characters, never echoing it', () => {
+      const { DESKHAND_ENCRYPTION_KEY: _key, ...withoutKey } = oauth;
+      expect(configError(withoutKey)).toMatch(/^DESKHAND_ENCRYPTION_KEY is not set/);
+      const short = configError({ ...oauth, DESKHAND_ENCRYPTION_KEY: 'abcdef0123' });
+      expect(short).toMatch(/^DESKHAND_ENCRYPTION_KEY must be 32 bytes written as 64 hex characters/);
+      expect(short).not.toContain('abcdef0123');
+      expect(configError({ ...oauth, DESKHAND_ENCRYPTION_KEY: `${'zz'.repeat(32)}` })).toMatch(
+        /^DESKHAND_ENCRYPTION_KEY must be 32 bytes/,
+      );
+    });
+
+    it('names the OAuth value that is missing, and refuses a bot token or app token beside it', () => {
+      const { SLACK_STATE_SECRET: _state, ...withoutState } = oauth;
+      expect(configError(withoutState)).toMatch(/^SLACK_STATE_SECRET is not set/);
+      const { SLACK_SIGNING_SECRET: _signing, ...withoutSigning } = oauth;
+      expect(configError(withoutSigning)).toMatch(/^SLACK_SIGNING_SECRET is not set/);
+      expect(configError({ ...oauth, SLACK_BOT_TOKEN: 'xoxb-1' })).toMatch(
+        /^SLACK_BOT_TOKEN must not be set/,
+      );
+      expect(configError({ ...oauth, SLACK_APP_TOKEN: 'xapp-1' })).toMatch(
+        /^SLACK_APP_TOKEN must not be set/,
+      );
+    });
+  });
 });

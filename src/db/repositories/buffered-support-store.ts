@@ -54,8 +54,12 @@ export class BufferedSupportStore implements SupportStore {
     return this.buffer.write('card', { questionId, location });
   }
 
-  countRecentQuestions(askerId: string, since: Date): Promise<{ count: number; oldest?: Date }> {
-    return this.inner.countRecentQuestions(askerId, since);
+  countRecentQuestions(
+    askerId: string,
+    since: Date,
+    teamId?: string,
+  ): Promise<{ count: number; oldest?: Date }> {
+    return this.inner.countRecentQuestions(askerId, since, teamId);
   }
 }
 

@@ -139,8 +139,12 @@ export class DrizzleSupportStore implements SupportStore {
     return inserted.length > 0;
   }
 
-  countRecentQuestions(askerId: string, since: Date): Promise<{ count: number; oldest?: Date }> {
-    return countRecent(this.db, askerId, since);
+  countRecentQuestions(
+    askerId: string,
+    since: Date,
+    teamId?: string,
+  ): Promise<{ count: number; oldest?: Date }> {
+    return countRecent(this.db, askerId, since, teamId);
   }
 
   async saveCardLocation(
@@ -162,11 +166,18 @@ export async function countRecent(
   db: Db,
   askerId: string,
   since: Date,
+  teamId?: string,
 ): Promise<{ count: number; oldest?: Date }> {
   const [row] = await db
     .select({ count: count(), oldest: min(questions.createdAt) })
     .from(questions)
-    .where(and(eq(questions.askerId, askerId), gte(questions.createdAt, since)));
+    .where(
+      and(
+        eq(questions.askerId, askerId),
+        gte(questions.createdAt, since),
+        teamId ? eq(questions.teamId, teamId) : undefined,
+      ),
+    );
   return { count: Number(row?.count ?? 0), oldest: row?.oldest ? new Date(row.oldest) : undefined };
 }
 

@@ -9,6 +9,7 @@ export class DrizzleThreadQuestions {
   async findThreadStart(
     channelId: string,
     threadTs: string,
+    teamId?: string,
   ): Promise<{ id: string; text: string } | undefined> {
     const [row] = await this.db
       .select({ id: questions.id, text: questions.text })
@@ -18,6 +19,7 @@ export class DrizzleThreadQuestions {
           eq(questions.channelId, channelId),
           eq(questions.threadTs, threadTs),
           isNull(questions.parentQuestionId),
+          teamId ? eq(questions.teamId, teamId) : undefined,
         ),
       )
       .orderBy(asc(questions.createdAt))

@@ -9,6 +9,7 @@ export { replyAudits } from './reply-audits.js';
 export { requestEvents } from './request-events.js';
 export { requests } from './requests.js';
 export { slackEvents } from './slack-events.js';
+export { slackInstallations } from './slack-installations.js';
 export { threadAdditions } from './thread-additions.js';
 export { ticketThreads } from './ticket-threads.js';
 export { tickets } from './tickets.js';

@@ -2,12 +2,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { CallLog, type RecordedCall } from './call-log.js';
 import { sendJson } from './http.js';
+import { SlackOAuth } from './oauth.js';
 import { SlackOutbound } from './outbound.js';
 import { ResponseUrls } from './response-urls.js';
 import { SlackWebApi, type WebApiFault } from './web-api.js';
 import { type EmulatedMessage, Workspace, type WorkspaceChange } from './workspace.js';
 
 export type { RecordedCall } from './call-log.js';
+export type { OAuthApp } from './oauth.js';
+export { OAUTH_CODE_LIFETIME_MS, SlackOAuth } from './oauth.js';
 export type {
   ButtonAction,
   Delivery,
@@ -43,6 +46,17 @@ export interface SlackEmulatorOptions {
    * does for an app subscribed to `message.channels`; off by default so tests count only what they send.
    */
   echoBotMessages?: boolean;
+  /** The workspace's id, domain and name (T0DESKHAND, deskhand by default). */
+  teamId?: string;
+  teamDomain?: string;
+  teamName?: string;
+}
+
+/** Another workspace on the same fake Slack: its id, domain and name. */
+export interface TeamOptions {
+  teamId: string;
+  teamDomain: string;
+  teamName?: string;
 }
 
 /**
@@ -55,19 +69,40 @@ export class SlackEmulator {
   readonly webApi: SlackWebApi;
   readonly responseUrls: ResponseUrls;
   readonly basePath: string;
+  /** Slack's OAuth v2 (authorize page and `oauth.v2.access`), shared by every workspace of this fake. */
+  readonly oauth: SlackOAuth;
   readonly #callLog = new CallLog();
+  readonly #options: SlackEmulatorOptions;
+  /** The other workspaces served on this fake's server. */
+  readonly #teams: SlackEmulator[] = [];
   #origin: string | undefined;
   #server: Server | undefined;
 
   constructor(options: SlackEmulatorOptions) {
     this.basePath = normaliseBasePath(options.basePath ?? '');
     this.#origin = options.origin?.replace(/\/+$/, '');
-    this.workspace = new Workspace(options.now ? { now: options.now } : {});
+    this.#options = options;
+    this.workspace = new Workspace({
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.teamId ? { teamId: options.teamId } : {}),
+      ...(options.teamDomain ? { teamDomain: options.teamDomain } : {}),
+      ...(options.teamName ? { teamName: options.teamName } : {}),
+    });
     this.webApi = new SlackWebApi({
       workspace: this.workspace,
       callLog: this.#callLog,
       expectedToken: options.botToken,
+      workspaceOfToken: (token) => this.#teams.find((team) => team.webApi.ownsToken(token))?.webApi,
     });
+    this.oauth = new SlackOAuth({
+      callLog: this.#callLog,
+      now: () => this.workspace.now(),
+      team: (teamId) => {
+        const team = !teamId || teamId === this.workspace.teamId ? this : this.team(teamId);
+        return team && { workspace: team.workspace, webApi: team.webApi };
+      },
+    });
+    this.oauth.seedToken(this.workspace.teamId, options.botToken);
     this.responseUrls = new ResponseUrls({
       workspace: this.workspace,
       callLog: this.#callLog,
@@ -100,6 +135,38 @@ export class SlackEmulator {
 
   set origin(origin: string) {
     this.#origin = origin.replace(/\/+$/, '');
+    for (const team of this.#teams) team.origin = origin;
+  }
+
+  /**
+   * Another workspace served on this fake's server, with its own users, channels, tokens and
+   * outbound side; its Web API answers the tokens an install into it granted.
+   */
+  addTeam(options: TeamOptions): this {
+    const Emulator = this.constructor as new (options: SlackEmulatorOptions) => this;
+    const team = new Emulator({
+      ...this.#options,
+      ...options,
+      botToken: `xoxb-${options.teamId.slice(1)}-${Math.random().toString(36).slice(2, 12)}`,
+      origin: this.#origin,
+    });
+    this.#teams.push(team);
+    this.oauth.seedToken(team.workspace.teamId, team.#options.botToken);
+    return team;
+  }
+
+  /** The workspace with this id among those added, or undefined. */
+  team(teamId: string): this | undefined {
+    return this.#teams.find((team) => team.workspace.teamId === teamId) as this | undefined;
+  }
+
+  /**
+   * Revokes the workspace's bot token, as an admin removing the app or Slack revoking it does:
+   * calls with it answer `token_revoked`, and the next install grants a new token.
+   */
+  revokeTokens(root: SlackEmulator = this): string[] {
+    root.oauth.forgetToken(this.workspace.teamId);
+    return this.webApi.revokeTokens();
   }
 
   /** `<origin><basePath>`, the root of every emulator route. */
@@ -120,6 +187,10 @@ export class SlackEmulator {
     const path = new URL(req.url ?? '/', 'http://emulator').pathname;
     if (!path.startsWith(`${this.basePath}/`)) return false;
     const route = path.slice(this.basePath.length);
+    if (route === '/oauth/v2/authorize' && (req.method === 'GET' || req.method === 'HEAD')) {
+      this.oauth.handleAuthorize(req, res);
+      return true;
+    }
     const api = /^\/api\/([A-Za-z0-9_.]+)$/.exec(route);
     const response = /^\/response\/([A-Za-z0-9]+)$/.exec(route);
     if (!api && !response) return false;
@@ -128,8 +199,13 @@ export class SlackEmulator {
       return true;
     }
     try {
-      if (api?.[1]) await this.webApi.handleWebApi(req, res, api[1]);
-      else if (response?.[1]) await this.responseUrls.handleResponseUrl(req, res, response[1]);
+      if (api?.[1] === 'oauth.v2.access') await this.oauth.handleAccess(req, res);
+      else if (api?.[1]) await this.webApi.handleWebApi(req, res, api[1]);
+      else if (response?.[1]) {
+        const token = response[1];
+        const owner = this.#teams.find((team) => team.responseUrls.has(token)) ?? this;
+        await owner.responseUrls.handleResponseUrl(req, res, token);
+      }
     } catch (error) {
       if (!res.headersSent)
         sendJson(res, 500, { ok: false, error: 'fatal_error', detail: (error as Error).message });

@@ -54,6 +54,11 @@ export class ResponseUrls {
     return `${this.#baseUrl()}/response/${token}`;
   }
 
+  /** Whether this workspace issued the response URL with this token. */
+  has(token: string): boolean {
+    return this.#issued.has(token);
+  }
+
   /** Sets the message later `replace_original` posts replace, such as the reply a slash command acked with. */
   setOriginal(url: string, original: { channel: string; ts: string }): void {
     const issued = this.#issued.get(tokenOf(url));

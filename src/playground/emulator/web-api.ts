@@ -31,8 +31,10 @@ export interface WebApiAnswer {
 export interface SlackWebApiOptions {
   workspace: Workspace;
   callLog: CallLog;
-  /** The only token accepted; when unset any `xoxb-`/`xoxp-` token is. */
+  /** The only token accepted (more can be granted by an install); when unset any `xoxb-`/`xoxp-` token is. */
   expectedToken?: string;
+  /** The Web API of the workspace a token belongs to, when it is not this one's (a fake Slack with several). */
+  workspaceOfToken?: (token: string) => SlackWebApi | undefined;
 }
 
 type Args = Record<string, unknown>;
@@ -57,7 +59,9 @@ export class SlackApiError extends Error {
 export class SlackWebApi {
   readonly #workspace: Workspace;
   readonly #callLog: CallLog;
-  readonly #expectedToken: string | undefined;
+  readonly #tokens = new Set<string>();
+  readonly #revokedTokens = new Set<string>();
+  readonly #workspaceOfToken: SlackWebApiOptions['workspaceOfToken'];
   readonly #faults = new Map<string, WebApiFault[]>();
   readonly #methods: Record<string, MethodHandler>;
   readonly #customMethods = new Map<string, CustomMethodHandler>();
@@ -65,7 +69,8 @@ export class SlackWebApi {
   constructor(options: SlackWebApiOptions) {
     this.#workspace = options.workspace;
     this.#callLog = options.callLog;
-    this.#expectedToken = options.expectedToken;
+    if (options.expectedToken) this.#tokens.add(options.expectedToken);
+    this.#workspaceOfToken = options.workspaceOfToken;
     this.#methods = {
       'auth.test': () => this.#authTest(),
       'chat.postMessage': (args) => this.#postMessage(args),
@@ -92,6 +97,25 @@ export class SlackWebApi {
     this.#customMethods.set(method, handler);
   }
 
+  /** Accepts this token from now on, as an install granting it does. */
+  acceptToken(token: string): void {
+    this.#tokens.add(token);
+    this.#revokedTokens.delete(token);
+  }
+
+  /** Revokes every token of this workspace: calls with them get `token_revoked`. */
+  revokeTokens(): string[] {
+    const revoked = [...this.#tokens];
+    for (const token of revoked) this.#revokedTokens.add(token);
+    this.#tokens.clear();
+    return revoked;
+  }
+
+  /** Whether this token was granted for this workspace (revoked ones included). */
+  ownsToken(token: string): boolean {
+    return this.#tokens.has(token) || this.#revokedTokens.has(token);
+  }
+
   /** Makes the next `times` calls of `method` fail this way; queued faults apply in order. */
   failNext(method: string, fault: WebApiFault, times = 1): void {
     const queue = this.#faults.get(method) ?? [];
@@ -107,10 +131,12 @@ export class SlackWebApi {
     const headerToken = bearerToken(req.headers.authorization);
     const token = headerToken ?? stringArg(parsed.args, 'token');
     const { token: _bodyToken, ...args } = parsed.args;
+    // Each workspace answers for its own tokens, as Slack does.
+    const target = (token && !this.ownsToken(token) && this.#workspaceOfToken?.(token)) || this;
     const answer = parsed.error
       ? answerError(parsed.error)
-      : this.call(methodName, args, token, headerToken !== undefined);
-    this.#callLog.record({
+      : target.call(methodName, args, token, headerToken !== undefined);
+    target.#callLog.record({
       method: methodName,
       args,
       at: Date.now(),
@@ -129,7 +155,9 @@ export class SlackWebApi {
     const handler = this.#methods[method];
     if (!handler) return answerError('unknown_method');
     if (!token) return answerError('not_authed');
-    const tokenAccepted = this.#expectedToken ? token === this.#expectedToken : /^xox[bp]-/.test(token);
+    if (this.#revokedTokens.has(token)) return answerError('token_revoked');
+    const strict = this.#tokens.size > 0 || this.#revokedTokens.size > 0;
+    const tokenAccepted = strict ? this.#tokens.has(token) : /^xox[bp]-/.test(token);
     if (!tokenAccepted) return answerError('invalid_auth');
     try {
       return { status: 200, body: { ok: true, ...handler(args) }, headers: {} };

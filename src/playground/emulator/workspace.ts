@@ -103,6 +103,11 @@ export type TriggerCheck =
 export interface WorkspaceOptions {
   /** Clock in milliseconds; message timestamps and trigger expiry follow it. */
   now?: () => number;
+  /** Another workspace's id (`T…`) and domain, for a fake Slack serving several; the default is T0DESKHAND. */
+  teamId?: string;
+  teamDomain?: string;
+  /** The workspace's display name, as `oauth.v2.access` returns it. */
+  teamName?: string;
 }
 
 /**
@@ -110,8 +115,9 @@ export interface WorkspaceOptions {
  * trigger ids interactions issued. Every change is emitted on `changes` so a page can stream it.
  */
 export class Workspace {
-  readonly teamId = TEAM_ID;
-  readonly teamDomain = TEAM_DOMAIN;
+  readonly teamId: string;
+  readonly teamDomain: string;
+  readonly teamName: string;
   readonly appId = APP_ID;
   readonly botUserId = BOT_USER_ID;
   readonly botId = BOT_ID;
@@ -129,6 +135,9 @@ export class Workspace {
 
   constructor(options: WorkspaceOptions = {}) {
     this.#now = options.now ?? Date.now;
+    this.teamId = options.teamId ?? TEAM_ID;
+    this.teamDomain = options.teamDomain ?? TEAM_DOMAIN;
+    this.teamName = options.teamName ?? this.teamDomain;
     this.changes.setMaxListeners(0);
     const created = Math.floor(this.#now() / 1000);
     this.addUser({ id: BOT_USER_ID, name: 'deskhand', real_name: 'deskhand', is_bot: true, bot_id: BOT_ID });
@@ -352,7 +361,7 @@ export class Workspace {
   /** Issues a trigger_id for an interaction by this user, valid for {@link TRIGGER_LIFETIME_MS}. */
   issueTrigger(userId: string): string {
     this.#sequence += 1;
-    const trigger = `${this.#sequence}${Math.floor(this.#now())}.${TEAM_ID.slice(1)}.${randomHex(16)}`;
+    const trigger = `${this.#sequence}${Math.floor(this.#now())}.${this.teamId.slice(1)}.${randomHex(16)}`;
     this.#triggers.set(trigger, { userId, issuedAt: this.#now(), used: false });
     return trigger;
   }
@@ -471,13 +480,13 @@ export class Workspace {
       blocks: [],
       ...view,
       id: record.id,
-      team_id: TEAM_ID,
+      team_id: this.teamId,
       state: { values: {} },
       hash: record.hash,
       previous_view_id: record.previousViewId ?? null,
       root_view_id: record.rootViewId,
       app_id: APP_ID,
-      app_installed_team_id: TEAM_ID,
+      app_installed_team_id: this.teamId,
       bot_id: BOT_ID,
     };
   }

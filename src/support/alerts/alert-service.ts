@@ -117,17 +117,19 @@ export class AlertService {
   }
 
   /** "Take it" on a card posted while the alert was not stored yet: the alert is found by its question. */
-  async takeByQuestion(questionId: string, userId: string): Promise<TakeOutcome> {
+  async takeByQuestion(questionId: string, userId: string, teamId?: string): Promise<TakeOutcome> {
     const alert = await this.options.store.findByQuestion(questionId);
     if (!alert) return { kind: 'not_found' };
-    return this.take(alert.id, userId);
+    return this.take(alert.id, userId, teamId);
   }
 
   /**
    * "Take it": the first person to click owns the alert; the card shows it and the asker is told.
-   * Anyone after gets `already_taken` with the owner.
+   * Anyone after gets `already_taken` with the owner. With `teamId`, an alert about another
+   * workspace's question is `not_found`.
    */
-  async take(alertId: number, userId: string): Promise<TakeOutcome> {
+  async take(alertId: number, userId: string, teamId?: string): Promise<TakeOutcome> {
+    if (teamId && !(await this.belongsTo(alertId, teamId))) return { kind: 'not_found' };
     const taken = await this.options.store.take(alertId, userId, this.clock.now());
     if (!taken) {
       const current = await this.options.store.findById(alertId);
@@ -173,6 +175,13 @@ export class AlertService {
       await this.safely('update the alert card', alert.id, () => this.options.notifier.update(details));
     }
     return escalated;
+  }
+
+  private async belongsTo(alertId: number, teamId: string): Promise<boolean> {
+    const alert = await this.options.store.findById(alertId);
+    if (!alert) return false;
+    const question = await this.options.questions.findQuestion(alert.questionId);
+    return !question?.teamId || question.teamId === teamId;
   }
 
   private async details(alert: Alert): Promise<AlertDetails | undefined> {

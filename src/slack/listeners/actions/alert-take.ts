@@ -25,8 +25,8 @@ export function alertTakeCallback(deps: SlackDeps) {
       return;
     }
     const outcome = questionId
-      ? await deps.alerts.takeByQuestion(questionId, body.user.id)
-      : await deps.alerts.take(alertId, body.user.id);
+      ? await deps.alerts.takeByQuestion(questionId, body.user.id, context.teamId)
+      : await deps.alerts.take(alertId, body.user.id, context.teamId);
     if (outcome.kind === 'already_taken') {
       await tell(
         outcome.takenBy === body.user.id

@@ -32,7 +32,7 @@ export function answerCreateTicketCallback(deps: SlackDeps) {
     try {
       found = await Promise.all([
         isFirstDelivery(context),
-        deps.support.findAnswer(questionId),
+        deps.support.findAnswer(questionId, context.teamId),
         tickets.findForQuestion(questionId),
       ]);
     } catch (error) {

@@ -15,7 +15,7 @@ export function answerFeedbackCallback(deps: SlackDeps, kind: FeedbackKind) {
     if (!(await isFirstDelivery(context))) return;
     const questionId = action.value ?? '';
     try {
-      const answer = await deps.support.findAnswer(questionId);
+      const answer = await deps.support.findAnswer(questionId, context.teamId);
       if (!answer) {
         await respond({
           replace_original: false,

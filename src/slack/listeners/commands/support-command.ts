@@ -37,7 +37,7 @@ export function supportCommandCallback(deps: SlackDeps) {
       return;
     }
     if (parsed.kind === 'digest') {
-      await answerDigestCommand(deps, command.user_id, parsed.period ?? '7d', ack, respond, logger);
+      await answerDigestCommand(deps, command, parsed.period ?? '7d', ack, respond, logger);
       return;
     }
     if (!deps.work.isAccepting) {
@@ -74,13 +74,13 @@ export function supportCommandCallback(deps: SlackDeps) {
 /** `/support digest [1d|7d|30d]`: the digest, only to the admin who asked; a polite no to others. */
 async function answerDigestCommand(
   deps: SlackDeps,
-  userId: string,
+  command: { user_id: string; team_id: string },
   since: string,
   ack: SupportCommandArgs['ack'],
   respond: SupportCommandArgs['respond'],
   logger: SupportCommandArgs['logger'],
 ): Promise<void> {
-  if (!isAdmin(deps, userId)) {
+  if (!isAdmin(deps, command.user_id)) {
     await ack({
       response_type: 'ephemeral',
       ...noticeCard(adminRefusal(deps, 'the digest'), ':lock:'),
@@ -112,7 +112,7 @@ async function answerDigestCommand(
     await respond({
       response_type: 'ephemeral',
       replace_original: true,
-      ...digestCard(await deps.digest(period)),
+      ...digestCard(await deps.digest(period, command.team_id)),
     });
   } catch (error) {
     logger.error(`digest failed: ${(error as Error).message}`);

@@ -31,13 +31,17 @@ export function appMentionCallback(deps: SlackDeps) {
       });
       return;
     }
-    const parent = event.thread_ts ? await threadStart(deps, event.channel, event.thread_ts) : undefined;
+    // The workspace deskhand is installed in owns the question (in a shared channel the asker's may differ).
+    const teamId = context.teamId ?? event.team;
+    const parent = event.thread_ts
+      ? await threadStart(deps, event.channel, event.thread_ts, teamId)
+      : undefined;
     const { card } = await answerQuestion(deps, client, {
       // The thread's first question goes with a follow-up so the lookup has its context.
       text: parent ? `${text}\n\n(Follow-up to: ${parent.text})` : text,
       entryPoint: 'mention',
       askerId: event.user,
-      teamId: event.team ?? context.teamId,
+      teamId,
       channelId: event.channel,
       channelKind: await channelKindOf(client, event.channel),
       threadTs,
@@ -63,9 +67,9 @@ async function isSupportChannel(deps: SlackDeps, channelId: string): Promise<boo
   }
 }
 
-async function threadStart(deps: SlackDeps, channelId: string, threadTs: string) {
+async function threadStart(deps: SlackDeps, channelId: string, threadTs: string, teamId?: string) {
   try {
-    return await deps.threads?.findThreadStart(channelId, threadTs);
+    return await deps.threads?.findThreadStart(channelId, threadTs, teamId);
   } catch (error) {
     // Without the parent the follow-up is still answered, as a question of its own.
     deps.logger.warn({ err: (error as Error).message }, 'could not look up the thread’s first question');

@@ -20,7 +20,7 @@ export function directMessageCallback(deps: SlackDeps) {
       text,
       entryPoint: 'dm',
       askerId: event.user,
-      teamId: event.team ?? context.teamId,
+      teamId: context.teamId ?? event.team,
       channelId: event.channel,
       channelKind: 'im',
       threadTs: event.thread_ts,

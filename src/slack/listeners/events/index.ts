@@ -1,11 +1,13 @@
 import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../../deps.js';
 import { appMentionCallback } from './app-mention.js';
+import { appUninstalledCallback } from './app-uninstalled.js';
 import { directMessageCallback } from './direct-message.js';
 import { reactionAddedCallback } from './reaction-added.js';
 import { reactionRemovedCallback } from './reaction-removed.js';
 import { supportChannelMessageCallback } from './support-channel-message.js';
 import { ticketThreadReplyCallback } from './ticket-thread-reply.js';
+import { tokensRevokedCallback } from './tokens-revoked.js';
 
 /**
  * Bot events deskhand subscribes to, as manifest.yml names them: `message.im`, `message.channels`
@@ -18,6 +20,8 @@ export const EVENTS = [
   'message.groups',
   'reaction_added',
   'reaction_removed',
+  'app_uninstalled',
+  'tokens_revoked',
 ] as const;
 
 export function register(app: App, deps: SlackDeps): void {
@@ -27,4 +31,6 @@ export function register(app: App, deps: SlackDeps): void {
   app.event('reaction_added', reactionAddedCallback(deps));
   app.event('reaction_removed', reactionRemovedCallback(deps));
   app.event('message', ticketThreadReplyCallback(deps));
+  app.event('app_uninstalled', appUninstalledCallback(deps));
+  app.event('tokens_revoked', tokensRevokedCallback(deps));
 }

@@ -88,7 +88,7 @@ export function ticketModalSubmitCallback(deps: SlackDeps) {
           logger.error(`the ticket could not be linked to its thread: ${(error as Error).message}`),
         );
     }
-    const answer = await deps.support.findAnswer(metadata.questionId).catch(() => undefined);
+    const answer = await deps.support.findAnswer(metadata.questionId, context.teamId).catch(() => undefined);
     await showToAsker(
       client,
       logger,
