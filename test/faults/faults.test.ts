@@ -6,6 +6,7 @@
  * The rows it records become RELIABILITY.md (`npm run reliability`).
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -436,6 +437,59 @@ describe.skipIf(!canRun)('faults injected into running processes (needs TEST_DAT
     });
     expect(alerts).toEqual({ n: 1, ts: alert.ts });
   }, 180_000);
+
+  it('a refused 2 MB request on a kept-alive connection: the next question on the same socket is answered', async () => {
+    const deskhand = await start();
+    const tag = '[keep-alive]';
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    // Every request, the refused one and the next, on one kept-alive socket, as a proxy reuses it.
+    const post = (body: string, headers: Record<string, string>) =>
+      new Promise<{ status: number; body: string; headers: Record<string, string> }>((resolve, reject) => {
+        const req = request(
+          `${deskhand.url}/slack/events`,
+          {
+            method: 'POST',
+            agent,
+            headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+          },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => {
+              text += chunk;
+            });
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: {} }));
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    const driver = slackDriver(slack, `${deskhand.url}/slack/events`);
+    driver.transport = ({ request: signed }) => post(signed.body, signed.headers);
+    try {
+      const refused = await driver.slashCommand({ userId: ASKER, text: 'a'.repeat(2 * 1024 * 1024) });
+      expect(refused.status).toBe(413);
+      const acks = [
+        (await driver.slashCommand({ userId: ASKER, text: `How do I export my data? ${tag}` })).status,
+      ];
+      await cardFor(tag, 60_000);
+      const row = await account(
+        {
+          fault: 'Refused body on a kept-alive connection',
+          injected:
+            'a 2 MB slash command (413), then a normal one on the same keep-alive socket, as a proxy reuses it',
+          userSees: 'the second question answered as usual',
+          stored: 'the second question, nothing of the refused one',
+          sent: acks.length,
+        },
+        tag,
+        acks,
+      );
+      expect(row.lost).toBe(0);
+    } finally {
+      agent.destroy();
+    }
+  }, 90_000);
 
   it('SIGTERM during an answer: the answer in flight is finished, then the process exits 0', async () => {
     const deskhand = await start();

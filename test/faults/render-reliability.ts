@@ -62,12 +62,29 @@ and signing secret), at \`LOG_LEVEL=debug\`.
   within Block Kit's limits for any input (\`test/slack/blocks/block-kit-limits.test.ts\`).
 - **Duplicates**: retried Slack deliveries (\`slack_events\`), double clicks (feedback unique per
   person), resubmitted modals (one ticket per question) and two replicas (above).
+- **A HelpScout search that ignores its filter** (\`test/servers/helpscout/helpscout-server.test.ts\`):
+  a ticket's retry looks for its earlier attempt by an idempotency tag and accepts only a
+  conversation of the mailbox that carries the tag, so a search answering with other conversations
+  files a new one instead of attaching the ticket to an unrelated customer's.
+- **Private questions and the digest** (\`test/slack/digest-privacy.e2e.test.ts\`): text asked in a
+  private channel or a DM never appears in a digest shown in Slack (scheduled or \`/support digest\`),
+  only as a count of questions asked privately; admin commands are refused in a workspace without
+  \`SUPPORT_ADMINS\`.
+- **The write spool** (\`test/db/spool.test.ts\`): acknowledged writes are on disk (fsync'd in
+  batches) while the database is away, a line a crash cut short is skipped, a stopped deskhand's
+  spool is taken over by exactly one new process and replayed once, and a running one's is left alone.
 
 ## What is not covered
 
-- A Postgres outage longer than the write buffer holds (10,000 writes) drops the oldest buffered
-  writes, loudly logged; a crash of deskhand itself during such an outage loses what was buffered.
-- Alerts raised while Postgres is down are not posted (the ticket is still filed by the outbox).
+- Past 10,000 buffered writes in one outage the oldest leave memory (loudly logged); they stay in the
+  spool and are stored at the next start, not when the database comes back.
+- A ticket asked for while Postgres is down is not filed (the answer card says so); questions,
+  answers and urgent alerts are kept.
+- An alert posted during an outage cannot be checked against the database for an earlier alert of
+  the same question, so a Slack retry reaching another replica during the outage may post it twice
+  (it is stored once).
+- The spool lives on the local disk: a replica whose disk is lost together with the process loses
+  what it had spooled.
 `,
 );
 console.log(`RELIABILITY.md written: ${rows.length} faults, ${totalLost} lost`);
