@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Answer } from '../../support/types.js';
 
-/** The written reply with numbered citations (issue 12 adds it to Answer as `reply`). */
+/** The written reply with numbered citations, as `deskhand ask --json` prints it. */
 const replySchema = z.looseObject({
   text: z.string(),
   method: z.enum(['extractive', 'llm']),
@@ -9,8 +9,6 @@ const replySchema = z.looseObject({
     z.looseObject({ n: z.number(), title: z.string(), url: z.string().optional(), source: z.string() }),
   ),
 });
-
-type WrittenReply = z.infer<typeof replySchema>;
 
 /** The `ask` tool's structured result, as its output schema declares it. */
 export const answerResultSchema = {
@@ -55,9 +53,7 @@ export type AnswerResult = z.infer<z.ZodObject<typeof answerResultSchema>>;
 
 /** The answer as an agent receives it: the same reply, sources and lookups a person sees on the Slack card. */
 export function answerResult(answer: Answer): AnswerResult {
-  const { question } = answer;
-  // Until issue 12's `Answer.reply` is merged this reads undefined and the result has no `reply`.
-  const { reply } = answer as Answer & { reply?: WrittenReply };
+  const { question, reply } = answer;
   const labels = new Map(answer.lookups.map((lookup) => [lookup.source, lookup.label]));
   return {
     question_id: question.id,
@@ -66,7 +62,20 @@ export function answerResult(answer: Answer): AnswerResult {
     found: answer.found,
     urgency: question.triage.urgency,
     category: question.triage.category,
-    ...(reply ? { reply } : {}),
+    ...(reply
+      ? {
+          reply: {
+            text: reply.text,
+            method: reply.method,
+            citations: reply.citations.map(({ n, title, url, source }) => ({
+              n,
+              title,
+              ...(url ? { url } : {}),
+              source,
+            })),
+          },
+        }
+      : {}),
     sources: answer.hits.map((hit, index) => ({
       n: index + 1,
       title: hit.title,
