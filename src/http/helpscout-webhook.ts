@@ -2,9 +2,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { readBody, refuseTooLarge } from '../runtime/http-body.js';
 import type { TicketSyncService } from '../support/ticket-sync/index.js';
 import type { TicketDeskUpdate, TicketNotifier, TicketService } from '../support/tickets/index.js';
-import { readBody, refuseTooLarge } from './body.js';
 import { type Route, sendJson } from './server.js';
 
 export const HELPSCOUT_WEBHOOK_PATH = '/webhooks/helpscout';

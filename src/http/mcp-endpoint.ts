@@ -3,8 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Logger } from 'pino';
+import { readBody, refuseTooLarge } from '../runtime/http-body.js';
 import { hasBearerToken } from '../servers/shared/serve.js';
-import { readBody, refuseTooLarge } from './body.js';
 import { type Route, sendJson } from './server.js';
 
 export const MCP_ENDPOINT_PATH = '/mcp';

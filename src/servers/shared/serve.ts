@@ -5,8 +5,8 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
-import { readBody, refuseTooLarge } from '../../http/body.js';
 import type { Logger } from '../../observability/logger.js';
+import { readBody, refuseTooLarge } from '../../runtime/http-body.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyMcpSignature } from './signing.js';
 
 export interface ServeOptions {
