@@ -1,5 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,8 +86,10 @@ export async function freshDatabase(serverUrl: string | undefined): Promise<{
   drop(): Promise<void>;
 }> {
   if (!serverUrl) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'deskhand-bench-data-'));
+    chmodSync(dataDir, 0o755); // as root, the embedded database's postgres user must reach it
     return {
-      env: { DESKHAND_DATA_DIR: mkdtempSync(join(tmpdir(), 'deskhand-bench-data-')) },
+      env: { DESKHAND_DATA_DIR: dataDir },
       transactions: async () => Number.NaN,
       drop: async () => {},
     };
