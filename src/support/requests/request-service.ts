@@ -362,7 +362,8 @@ export class RequestService {
       kind: 'human_requested',
       via: 'button',
     });
-    if (settings) await this.options.notifier?.humanRequested(current, this.withEffectiveResponders(settings));
+    if (settings)
+      await this.options.notifier?.humanRequested(current, this.withEffectiveResponders(settings));
     return { kind: 'requested', request: current };
   }
 
