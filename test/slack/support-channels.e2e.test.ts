@@ -36,7 +36,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function eventually<T>(
   read: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 8000,
+  timeoutMs = 15_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -652,6 +652,10 @@ describe('support channels: Postgres unreachable', () => {
       expect(cardText(answer)).toContain('Reset your password');
       expect(cardText(answer)).not.toContain('request_take');
       await proxy.restore();
+      await eventually(
+        async () => ((await fetch(`${replica.url}/readyz`)).status === 200 ? true : undefined),
+        20_000,
+      );
       const { row } = await w.ask('how do I reset my password?');
       expect(row.status).toBe('open');
       expect(await w.requestOf(sent.message.ts)).toBeUndefined();
