@@ -92,11 +92,16 @@ export class DrizzleRequestStore implements RequestStore {
   }
 
   async setReply(id: number, reply: { replyTs?: string; questionId?: string }): Promise<void> {
-    const values: Partial<typeof requests.$inferInsert> = {};
-    if (reply.replyTs) values.replyTs = reply.replyTs;
-    if (reply.questionId) values.questionId = reply.questionId;
-    if (Object.keys(values).length === 0) return;
-    await this.db.update(requests).set(values).where(eq(requests.id, id));
+    if (reply.replyTs)
+      await this.db.update(requests).set({ replyTs: reply.replyTs }).where(eq(requests.id, id));
+    if (!reply.questionId) return;
+    try {
+      await this.db.update(requests).set({ questionId: reply.questionId }).where(eq(requests.id, id));
+    } catch (error) {
+      // After an outage the question row can still be waiting in the write buffer: the request
+      // keeps its reply, and its question is found through the thread instead.
+      if (!isForeignKeyViolation(error)) throw error;
+    }
   }
 
   async changeStatus(id: number, change: StatusChange): Promise<SupportRequest | undefined> {
@@ -286,4 +291,9 @@ function toEvent(row: EventRow): RequestEvent {
     toStatus: (row.toStatus ?? undefined) as RequestStatus | undefined,
     detail: row.detail ?? undefined,
   };
+}
+
+function isForeignKeyViolation(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string } }).cause;
+  return (error as { code?: string }).code === '23503' || cause?.code === '23503';
 }
