@@ -1,6 +1,6 @@
 import type { Database } from '../db/client.js';
 import { type Period, parsePeriod } from './period.js';
-import { knowledgeGaps, periodFigures, sourceFigures } from './queries.js';
+import { channelFigures, knowledgeGaps, periodFigures, sourceFigures } from './queries.js';
 import type { Digest } from './types.js';
 
 export interface DigestOptions {
@@ -14,11 +14,12 @@ export interface DigestOptions {
 /** The digest of a period, with the previous period of the same length for the changes. */
 export async function buildDigest(database: Database, options: DigestOptions): Promise<Digest> {
   const period = typeof options.since === 'string' ? parsePeriod(options.since, options.now) : options.since;
-  const [current, previous, gaps, sources] = await Promise.all([
+  const [current, previous, gaps, sources, channels] = await Promise.all([
     periodFigures(database, period.from, period.to),
     periodFigures(database, period.previousFrom, period.from),
     knowledgeGaps(database, period.from, period.to, options.includePrivateText),
     sourceFigures(database, period.from, period.to),
+    channelFigures(database, period.from, period.to),
   ]);
-  return { period, current, previous, gaps, sources };
+  return { period, current, previous, gaps, sources, channels };
 }
