@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { buildAppHome } from './compose/app-home.js';
 import { buildChannelSettings } from './compose/channel-settings.js';
 import { buildSupportChannels, checkSupportChannels } from './compose/support-channels.js';
 import { buildTicketSync } from './compose/ticket-sync.js';
@@ -211,6 +212,7 @@ export async function startDeskhand(
     threads: new DrizzleThreadQuestions(database.db),
     digest: (since) => buildDigest(database, { since, includePrivateText: true }),
     channelSettings,
+    appHome: buildAppHome({ database, channelSettings, requests: supportChannels.requests }),
     ticketSync: ticketSync?.sync,
     work,
     logger,

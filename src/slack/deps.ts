@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Digest } from '../digest/index.js';
 import type { WorkTracker } from '../runtime/work-tracker.js';
 import type { AlertService } from '../support/alerts/index.js';
+import type { AppHomeService } from '../support/app-home/index.js';
 import type { ChannelSettingsService } from '../support/channel-settings/index.js';
 import type { DeliveryLedger } from '../support/ports.js';
 import type { RequestService } from '../support/requests/index.js';
@@ -26,6 +27,8 @@ export interface SlackDeps {
   threads?: ThreadQuestions;
   /** The digest of a period (`7d`) for `/support digest`; private text included, since only the asker sees it. */
   digest?: (since: string) => Promise<Digest>;
+  /** What each person's Home tab shows. */
+  appHome?: AppHomeService;
   /** Keeps tickets filed from a thread in step with it; absent without a ticket desk. */
   ticketSync?: TicketSyncService;
   /** Per-channel settings of support channels, for `/support settings`. */

@@ -1,5 +1,6 @@
 export { ALERT_TAKE_ACTION, type AlertView, alertCard, escalationText } from './alert-card.js';
 export { ANSWER_ACTIONS, answerCard, lookupContext, questionBlock, sourceBlocks } from './answer-card.js';
+export { type AppHomeOptions, appHomeView } from './app-home.js';
 export { cardAsText, mrkdwnAsText } from './card-as-text.js';
 export {
   CHANNEL_SETTINGS_MODAL_IDS,
@@ -39,4 +40,4 @@ export {
   type TicketModalValues,
   ticketModal,
 } from './ticket-modal.js';
-export type { CardMessage } from './types.js';
+export type { CardMessage, HomeView } from './types.js';
