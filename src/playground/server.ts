@@ -68,7 +68,7 @@ export interface Playground {
  *
  * Routes: the page at `/` and `/playground/{app.js,blocks.js,styles.css}`; `GET /playground/events`
  * (a server-sent event per workspace change); `GET /playground/api/state?user=` (what that person
- * sees); `POST /playground/api/{send,click,submit-view,close-view,shortcut}` (what they do); and the
+ * sees); `POST /playground/api/{send,click,submit-view,close-view,shortcut,react}` (what they do); and the
  * emulator's Web API and response URLs under `/slack-emulator/`.
  */
 export function createPlayground(logger: Logger): Playground {
@@ -190,6 +190,20 @@ export function createPlayground(logger: Logger): Playground {
       emulator.workspace.closeView(viewId, true);
       return { status: 200 };
     }),
+    jsonRoute('/playground/api/react', reactSchema, async ({ user, channel, ts, name }) => {
+      // Like Slack's emoji picker: a reaction already there is taken back.
+      const mine = emulator.workspace
+        .message(channel, ts)
+        ?.reactions?.some((reaction) => reaction.name === name && reaction.users.includes(user));
+      const delivery = await emulator.outbound.reaction({
+        userId: user,
+        channelId: channel,
+        ts,
+        name,
+        removed: mine === true,
+      });
+      return { status: delivery?.status ?? 200, removed: mine === true };
+    }),
     jsonRoute('/playground/api/shortcut', shortcutSchema, async ({ user, channel, ts }) => {
       const delivery = await emulator.outbound.messageShortcut({
         userId: user,
@@ -278,6 +292,12 @@ const submitSchema = z.object({
   values: z.record(z.string(), z.string()),
 });
 const closeSchema = z.object({ user: userId, viewId: z.string().min(1) });
+const reactSchema = z.object({
+  user: userId,
+  channel: z.string().min(1),
+  ts: z.string().min(1),
+  name: z.string().regex(/^[a-z0-9_+-]{1,100}$/),
+});
 const shortcutSchema = z.object({ user: userId, channel: z.string().min(1), ts: z.string().min(1) });
 
 /** The page acts as one of the workspace's people, never as the bot or Slackbot. */

@@ -68,14 +68,25 @@ export async function openRequestFromMessage(
   const requests = deps.requests;
   if (!requests) return;
   const channelKind = await supportChannelKind(client, message.channelId);
-  const outcome = await requests.open({
-    teamId,
-    channelId: message.channelId,
-    ts: message.ts,
-    userId: message.userId,
-    channelKind,
-    text: message.text,
-  });
+  let outcome: Awaited<ReturnType<typeof requests.open>>;
+  try {
+    outcome = await requests.open({
+      teamId,
+      channelId: message.channelId,
+      ts: message.ts,
+      userId: message.userId,
+      channelKind,
+      text: message.text,
+    });
+  } catch (error) {
+    // The database is away: the asker still gets an answer, without a request to track.
+    deps.logger.warn(
+      { channel: message.channelId, err: (error as Error).message },
+      'could not store the request; answering it untracked',
+    );
+    await answerUntracked(deps, client, teamId, message, channelKind);
+    return;
+  }
   if (outcome.kind !== 'opened') return;
   const { request, settings } = outcome;
   // Automatic answers on, but this message does not read as a question: tracked, left to people.
@@ -167,6 +178,38 @@ export async function replyInRequestThread(
   await client.chat.postMessage({
     channel: message.channelId,
     thread_ts: message.threadTs,
+    ...answered.card,
+    unfurl_links: false,
+  });
+}
+
+async function answerUntracked(
+  deps: SlackDeps,
+  client: WebClient,
+  teamId: string,
+  message: PersonMessage,
+  channelKind: ChannelKind,
+): Promise<void> {
+  const settings = await deps.requests?.settingsFor(message.channelId).catch(() => undefined);
+  if (!settings?.autoAnswer || !message.text) return;
+  const answered = await answerQuestion(
+    deps,
+    client,
+    {
+      text: message.text,
+      entryPoint: 'channel',
+      askerId: message.userId,
+      teamId,
+      channelId: message.channelId,
+      channelKind,
+      threadTs: message.ts,
+      messageTs: message.ts,
+    },
+    { autoTicket: false },
+  );
+  await client.chat.postMessage({
+    channel: message.channelId,
+    thread_ts: message.ts,
     ...answered.card,
     unfurl_links: false,
   });

@@ -72,6 +72,62 @@ describe('the playground with no Slack credentials', () => {
     expect(deskhand.alerts).toBeDefined();
   });
 
+  it('#help is a support channel: a newcomer’s message is answered in its thread, 👀 and ✅ from the responder move it', async () => {
+    expect(deskhand.config.supportChannels).toEqual(['C0HELP']);
+    expect((await stateOf('U0ASKER')).channels.map((channel) => channel.name)).toContain('help');
+    const sent = await post('/playground/api/send', {
+      user: 'U0ASKER',
+      channel: 'C0HELP',
+      text: 'How do I reset my password?',
+    });
+    expect(sent.status).toBe(200);
+    const root = await eventually(async () =>
+      (await stateOf('U0ASKER')).messages.find(
+        (message) => message.channel === 'C0HELP' && message.text === 'How do I reset my password?',
+      ),
+    );
+    const reply = await eventually(async () =>
+      (await stateOf('U0AGENT1')).messages.find(
+        (message) =>
+          (message as { thread_ts?: string }).thread_ts === root.ts &&
+          message.ts !== root.ts &&
+          cardText(message).includes('request_take'),
+      ),
+    );
+    expect(cardText(reply)).toContain('I need a human');
+    expect(reply.ephemeralTo).toBeUndefined();
+
+    const react = (user: string, ts: string, name: string) =>
+      post('/playground/api/react', { user, channel: 'C0HELP', ts, name });
+    expect((await react('U0AGENT1', root.ts, 'eyes')).status).toBe(200);
+    await eventually(async () =>
+      (await stateOf('U0AGENT1')).messages.find(
+        (message) => message.ts === reply.ts && cardText(message).includes('taken by <@U0AGENT1>'),
+      ),
+    );
+    expect(await (await react('U0AGENT1', reply.ts, 'white_check_mark')).json()).toEqual({
+      status: 200,
+      removed: false,
+    });
+    await eventually(async () =>
+      (await stateOf('U0ASKER')).messages.find(
+        (message) => message.ts === reply.ts && cardText(message).includes('Resolved by <@U0AGENT1>'),
+      ),
+    );
+    // Reacting again takes the emoji back, as Slack's picker does.
+    expect(await (await react('U0AGENT1', reply.ts, 'white_check_mark')).json()).toMatchObject({
+      removed: true,
+    });
+    const back = await eventually(async () =>
+      (await stateOf('U0AGENT1')).messages.find(
+        (message) =>
+          message.ts === reply.ts && cardText(message).includes('In progress · taken by <@U0AGENT1>'),
+      ),
+    );
+    expect((back as { reactions?: unknown[] }).reactions).toBeUndefined();
+    expect((await react('U0AGENT1', root.ts, 'not an emoji!')).status).toBe(400);
+  });
+
   it('serves the page and its files on deskhand’s own port, and nothing it does not know', async () => {
     const page = await get('/');
     expect(page.status).toBe(200);

@@ -21,6 +21,7 @@ import { runKbServer } from '../../src/servers/kb/main.js';
 import type { RunningMcpServer } from '../../src/servers/shared/serve.js';
 import { createTestDatabase, type TestDatabase } from '../harness/database.js';
 import { type FakeSlack, startFakeSlack } from '../harness/fake-slack.js';
+import { startTcpProxy } from '../harness/tcp-proxy.js';
 
 const ASKER = DEFAULT_USER_ID;
 /** SUPPORT_ADMINS, and with no responders configured, the responders. */
@@ -614,6 +615,54 @@ describe('support channels: every new message is a tracked request', () => {
     expect(await w.a.slaWorker.runOnce()).toBe(0);
     expect((await w.eventsOf(row.id)).filter((e) => e.kind === 'breached')).toHaveLength(1);
   });
+});
+
+describe('support channels: Postgres unreachable', () => {
+  const w = new SupportWorkspace();
+
+  beforeAll(async () => {
+    await w.start();
+  }, 60_000);
+
+  afterAll(async () => {
+    await w.stop();
+  });
+
+  it('a new message is still answered in its thread, untracked, and tracked again once Postgres is back', async () => {
+    if (!w.database.url) return; // PGlite runs in-process: there is no connection to cut.
+    const target = new URL(w.database.url);
+    const proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
+    const viaProxy = new URL(w.database.url);
+    viaProxy.hostname = '127.0.0.1';
+    viaProxy.port = String(proxy.port);
+    const database = await openDatabase({ url: viaProxy.toString(), maxConnections: 2 });
+    const replica = await w.startReplica(database);
+    try {
+      w.slack.outbound.targetUrl = `${replica.url}/slack/events`;
+      await proxy.cut();
+      const sent = await w.slack.outbound.channelMessage({
+        userId: ASKER,
+        channelId: HELP_CHANNEL_ID,
+        text: 'I forgot my password, how do I reset it?',
+      });
+      const answer = await w.slack.waitForMessage(
+        (m) => m.bot_id === BOT_ID && m.thread_ts === sent.message.ts && m.ts !== sent.message.ts,
+        15_000,
+      );
+      expect(cardText(answer)).toContain('Reset your password');
+      expect(cardText(answer)).not.toContain('request_take');
+      await proxy.restore();
+      const { row } = await w.ask('how do I reset my password?');
+      expect(row.status).toBe('open');
+      expect(await w.requestOf(sent.message.ts)).toBeUndefined();
+    } finally {
+      w.slack.outbound.targetUrl = `${w.a.url}/slack/events`;
+      await proxy.restore();
+      await replica.stop();
+      await database.close();
+      await proxy.close();
+    }
+  }, 60_000);
 });
 
 describe('support channels: bad configuration', () => {

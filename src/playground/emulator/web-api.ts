@@ -80,6 +80,11 @@ export class SlackWebApi {
       'conversations.replies': (args) => this.#replies(args),
       'reactions.add': (args) => this.#addReaction(args),
       'reactions.remove': (args) => this.#removeReaction(args),
+      'usergroups.users.list': (args) => {
+        const usergroup = this.#workspace.usergroup(stringArg(args, 'usergroup') ?? '');
+        if (!usergroup) throw new SlackApiError('no_such_subteam');
+        return { users: [...usergroup.users] };
+      },
     };
   }
 

@@ -66,6 +66,13 @@ export interface EmulatedMessage {
   reactions?: Reaction[];
 }
 
+/** A Slack user group (`@support`), for responders named by group. */
+export interface EmulatedUsergroup {
+  id: string;
+  handle: string;
+  users: string[];
+}
+
 export interface EmulatedView {
   id: string;
   /** The view as Slack returns it: the app's view JSON plus id, hash, state and the other server fields. */
@@ -123,6 +130,7 @@ export class Workspace {
   readonly #channels = new Map<string, EmulatedChannel>();
   readonly #messages: EmulatedMessage[] = [];
   readonly #views = new Map<string, EmulatedView>();
+  readonly #usergroups = new Map<string, EmulatedUsergroup>();
   readonly #triggers = new Map<string, { userId: string; issuedAt: number; used: boolean }>();
   #lastTsMicros = 0;
   #sequence = 0;
@@ -183,6 +191,15 @@ export class Workspace {
 
   users(): EmulatedUser[] {
     return [...this.#users.values()];
+  }
+
+  addUsergroup(usergroup: EmulatedUsergroup): EmulatedUsergroup {
+    this.#usergroups.set(usergroup.id, usergroup);
+    return usergroup;
+  }
+
+  usergroup(id: string): EmulatedUsergroup | undefined {
+    return this.#usergroups.get(id);
   }
 
   addChannel(channel: EmulatedChannel): EmulatedChannel {

@@ -149,6 +149,7 @@ function renderMessage(message, showReplies) {
     note.textContent = 'Only visible to you';
     body.append(note);
   }
+  if (message.reactions?.length) body.append(renderReactions(message));
   if (showReplies && message.reply_count > 0) {
     const replies = document.createElement('button');
     replies.type = 'button';
@@ -171,10 +172,40 @@ function renderMessage(message, showReplies) {
     forward.addEventListener('click', () =>
       api('/playground/api/shortcut', { channel: message.channel, ts: message.ts }).catch(showError),
     );
-    actions.append(reply, forward);
+    // 👀 takes a request in a support channel, ✅ resolves it; clicking again takes the emoji back.
+    const reactButtons = Object.entries(REACTION_GLYPHS).map(([name, glyph]) => {
+      const react = document.createElement('button');
+      react.type = 'button';
+      react.textContent = glyph;
+      react.title = `React with :${name}:`;
+      react.addEventListener('click', () => toggleReaction(message, name));
+      return react;
+    });
+    actions.append(reply, forward, ...reactButtons);
   }
   node.append(avatar, body, actions);
   return node;
+}
+
+const REACTION_GLYPHS = { eyes: '👀', white_check_mark: '✅' };
+
+function renderReactions(message) {
+  const row = document.createElement('div');
+  row.className = 'reactions';
+  for (const reaction of message.reactions) {
+    const chip = document.createElement('button');
+    chip.type = 'button';
+    chip.className = `reaction${reaction.users.includes(view.state.me) ? ' mine' : ''}`;
+    chip.textContent = `${REACTION_GLYPHS[reaction.name] ?? `:${reaction.name}:`} ${reaction.count}`;
+    chip.title = reaction.users.map((id) => ctx().userName(id)).join(', ');
+    chip.addEventListener('click', () => toggleReaction(message, reaction.name));
+    row.append(chip);
+  }
+  return row;
+}
+
+function toggleReaction(message, name) {
+  api('/playground/api/react', { channel: message.channel, ts: message.ts, name }).catch(showError);
 }
 
 function openThread(message) {

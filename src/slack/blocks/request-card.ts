@@ -74,9 +74,10 @@ export function requestButtons(request: RequestView): Button[] {
 /** The breach alert: which request, how long it waited, the question (public channels only), and Take it. */
 export function breachAlertCard(
   request: SupportRequest,
-  options: { permalink?: string; slaMinutes?: number },
+  options: { permalink?: string; slaMinutes?: number; now?: Date },
 ): CardMessage {
-  const waited = Math.max(1, Math.round((Date.now() - request.createdAt.getTime()) / 60_000));
+  const now = options.now ?? new Date();
+  const waited = Math.max(1, Math.round((now.getTime() - request.createdAt.getTime()) / 60_000));
   const sla = options.slaMinutes ? ` (SLA ${options.slaMinutes} min)` : '';
   const url = options.permalink ? httpUrl(options.permalink) : undefined;
   const thread = url ? `<${url}|Open the thread>` : 'the thread';
