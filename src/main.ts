@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { buildAppHome } from './compose/app-home.js';
 import { buildChannelSettings } from './compose/channel-settings.js';
 import { buildMcpEndpoint } from './compose/mcp-endpoint.js';
 import { buildReplyWriter } from './compose/replies.js';
@@ -230,6 +231,7 @@ export async function startDeskhand(
     digest: (since, teamId) =>
       buildDigest(database, { since, includePrivateText: false, teamId: oauth ? teamId : undefined }),
     channelSettings,
+    appHome: buildAppHome({ database, channelSettings, requests: supportChannels.requests }),
     ticketSync: ticketSync?.sync,
     installations: oauth?.installations,
     work,

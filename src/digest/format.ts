@@ -1,4 +1,4 @@
-import type { Digest, PeriodFigures } from './types.js';
+import type { ChannelFigures, Digest, PeriodFigures } from './types.js';
 
 /** "▲ 12%" / "▼ 3" / "=": the change from the previous period, for a person skimming. */
 export function change(current: number, previous: number, unit: 'count' | 'share' = 'count'): string {
@@ -72,4 +72,24 @@ export function breakdown(counts: Record<string, number>): string {
 export function periodLabel(digest: Digest): string {
   const day = (date: Date) => date.toISOString().slice(0, 16).replace('T', ' ');
   return `${day(digest.period.from)} → ${day(digest.period.to)} UTC (last ${digest.period.label}, compared with the ${digest.period.label} before)`;
+}
+
+/** "14 min", "3 h 05", "2 d 4 h": a duration in minutes as people read it. */
+export function minutes(value: number | undefined): string {
+  if (value === undefined) return '–';
+  if (value < 60) return `${value} min`;
+  if (value < 24 * 60) return `${Math.floor(value / 60)} h ${String(value % 60).padStart(2, '0')}`;
+  return `${Math.floor(value / (24 * 60))} d ${Math.floor((value % (24 * 60)) / 60)} h`;
+}
+
+/** One support channel's figures on one line (the channel itself is named by the caller). */
+export function channelSummary(channel: ChannelFigures): string {
+  return [
+    `${channel.requests} request${channel.requests === 1 ? '' : 's'}`,
+    `${channel.answeredByBot} answered by the bot alone`,
+    `first human response ${minutes(channel.medianFirstResponseMinutes)} (median)`,
+    `${channel.slaBreaches} SLA breach${channel.slaBreaches === 1 ? '' : 'es'}`,
+    `${percent(channel.resolvedShare)} resolved`,
+    channel.oldestOpen ? `oldest open ${minutes(channel.oldestOpen.ageMinutes)}` : 'none open',
+  ].join(' · ');
 }

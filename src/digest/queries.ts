@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import type { KnowledgeGap, PeriodFigures, SourceFigures } from './types.js';
+import type { ChannelFigures, KnowledgeGap, PeriodFigures, SourceFigures } from './types.js';
 
 type Row = Record<string, unknown>;
 /** A timestamp parameter both drivers accept (postgres.js takes no Date in a raw query). */
@@ -150,4 +150,60 @@ export async function sourceFigures(
     p95Ms: optionalNum(row.p95),
     hitsPerQuestion: Math.round(ratio(num(row.hits), num(row.questions)) * 10) / 10,
   }));
+}
+
+/**
+ * Per support channel: the period's requests, how many the bot answered with no human, the median
+ * time to the first human response, SLA breaches and the share resolved; and each channel's oldest
+ * request still open (whenever it was made). Two grouped scans of `requests`.
+ */
+export async function channelFigures(
+  database: Database,
+  from: Date,
+  to: Date,
+  teamId?: string,
+  now: Date = to,
+): Promise<ChannelFigures[]> {
+  const [periodRows, openRows] = await Promise.all([
+    database.rows(sql`select channel_id, count(*)::int as n,
+        count(*) filter (where status = 'resolved' and first_response_at is null and reply_ts is not null)::int as by_bot,
+        percentile_cont(0.5) within group (order by extract(epoch from (first_response_at - created_at)) / 60)
+          filter (where first_response_at is not null)::float8 as median_first_response,
+        count(*) filter (where breached_at is not null)::int as breaches,
+        count(*) filter (where status = 'resolved')::int as resolved
+      from requests where created_at >= ${at(from)} and created_at < ${at(to)}${questionsOf(teamId)}
+      group by channel_id`),
+    database.rows(sql`select distinct on (channel_id) channel_id, root_ts,
+        to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at
+      from requests where status <> 'resolved' and created_at < ${at(to)}${questionsOf(teamId)}
+      order by channel_id, created_at asc, id asc`),
+  ]);
+  const oldest = new Map(openRows.map((row) => [String(row.channel_id), row]));
+  const byChannel = new Map(periodRows.map((row) => [String(row.channel_id), row]));
+  const channels = new Set([...byChannel.keys(), ...oldest.keys()]);
+  return [...channels]
+    .map((channelId): ChannelFigures => {
+      const row = byChannel.get(channelId) ?? {};
+      const open = oldest.get(channelId);
+      const requests = num(row.n);
+      const createdAt = open ? new Date(String(open.created_at)) : undefined;
+      return {
+        channelId,
+        requests,
+        answeredByBot: num(row.by_bot),
+        medianFirstResponseMinutes: optionalNum(row.median_first_response),
+        slaBreaches: num(row.breaches),
+        resolvedShare: ratio(num(row.resolved), requests),
+        ...(open && createdAt
+          ? {
+              oldestOpen: {
+                rootTs: String(open.root_ts),
+                createdAt,
+                ageMinutes: Math.max(0, Math.floor((now.getTime() - createdAt.getTime()) / 60_000)),
+              },
+            }
+          : {}),
+      };
+    })
+    .sort((a, b) => b.requests - a.requests || a.channelId.localeCompare(b.channelId));
 }

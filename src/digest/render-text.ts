@@ -1,4 +1,4 @@
-import { breakdown, keyFigures, ms, percent, periodLabel } from './format.js';
+import { breakdown, channelSummary, keyFigures, ms, percent, periodLabel } from './format.js';
 import type { Digest } from './types.js';
 
 /** The digest as a readable table for the terminal (`npx deskhand digest`). */
@@ -17,6 +17,10 @@ export function digestAsText(digest: Digest): string {
     lines.push(
       `Busiest day: ${digest.current.busiestDay.day} (${digest.current.busiestDay.questions} questions)`,
     );
+  lines.push('', 'Support channels:');
+  if (digest.channels.length === 0) lines.push('  no requests');
+  for (const channel of digest.channels)
+    lines.push(`  ${channel.channelId.padEnd(12)} ${channelSummary(channel)}`);
   lines.push('', 'Knowledge gaps (no good answer or not helpful):');
   if (digest.gaps.length === 0) lines.push('  none');
   for (const gap of digest.gaps)

@@ -38,10 +38,27 @@ export interface SourceFigures {
   hitsPerQuestion: number;
 }
 
+/** One support channel's requests in the period (and its oldest request still open, whenever it came). */
+export interface ChannelFigures {
+  channelId: string;
+  requests: number;
+  /** Resolved with no human ever replying: the bot's answer was enough. */
+  answeredByBot: number;
+  /** Median minutes from the request to its first human response, among those that got one. */
+  medianFirstResponseMinutes?: number;
+  slaBreaches: number;
+  /** Share of the period's requests resolved by now. */
+  resolvedShare: number;
+  /** The oldest request still open in the channel. */
+  oldestOpen?: { rootTs: string; createdAt: Date; ageMinutes: number };
+}
+
 export interface Digest {
   period: Period;
   current: PeriodFigures;
   previous: PeriodFigures;
   gaps: KnowledgeGap[];
   sources: SourceFigures[];
+  /** Per support channel, busiest first. */
+  channels: ChannelFigures[];
 }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Digest } from '../digest/index.js';
 import type { WorkTracker } from '../runtime/work-tracker.js';
 import type { AlertService } from '../support/alerts/index.js';
+import type { AppHomeService } from '../support/app-home/index.js';
 import type { ChannelSettingsService } from '../support/channel-settings/index.js';
 import type { DeliveryLedger } from '../support/ports.js';
 import type { RequestService } from '../support/requests/index.js';
@@ -42,6 +43,8 @@ export interface SlackDeps {
    * operator's CLI shows them.
    */
   digest?: (since: string, teamId?: string) => Promise<Digest>;
+  /** What each person's Home tab shows. */
+  appHome?: AppHomeService;
   /** Keeps tickets filed from a thread in step with it; absent without a ticket desk. */
   ticketSync?: TicketSyncService;
   /** Per-channel settings of support channels, for `/support settings`. */

@@ -253,7 +253,7 @@ export class DrizzleRequestStore implements RequestStore {
   }
 }
 
-function toRequest(row: RequestRow): SupportRequest {
+export function toRequest(row: RequestRow): SupportRequest {
   return {
     id: row.id,
     teamId: row.teamId,

@@ -63,6 +63,7 @@ export class SlackWebApi {
   readonly #revokedTokens = new Set<string>();
   readonly #workspaceOfToken: SlackWebApiOptions['workspaceOfToken'];
   readonly #faults = new Map<string, WebApiFault[]>();
+  readonly #homeViews = new Map<string, JsonObject>();
   readonly #methods: Record<string, MethodHandler>;
   readonly #customMethods = new Map<string, CustomMethodHandler>();
 
@@ -81,6 +82,7 @@ export class SlackWebApi {
       'views.open': (args) => this.#openView(args, false),
       'views.push': (args) => this.#openView(args, true),
       'views.update': (args) => this.#updateView(args),
+      'views.publish': (args) => this.#publishView(args),
       'users.info': (args) => this.#userInfo(args),
       'users.lookupByEmail': (args) => this.#lookupByEmail(args),
       'conversations.info': (args) => ({ channel: channelJson(this.#channel(args.channel)) }),
@@ -283,6 +285,33 @@ export class SlackWebApi {
     return { view: updated.view };
   }
 
+  /** views.publish: a user's Home tab, replaced whole on every publish. */
+  #publishView(args: Args): Record<string, unknown> {
+    const userId = stringArg(args, 'user_id');
+    if (!userId) throw new SlackApiError('invalid_arguments');
+    if (!this.#workspace.user(userId)) throw new SlackApiError('user_not_found');
+    const raw = typeof args.view === 'string' ? parseJsonObject(args.view) : args.view;
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      throw new SlackApiError('invalid_arguments');
+    const view = raw as JsonObject;
+    const blocks = view.blocks;
+    if (
+      view.type !== 'home' ||
+      !Array.isArray(blocks) ||
+      blocks.length > MAX_VIEW_BLOCKS ||
+      !blocks.every(isBlock)
+    )
+      throw new SlackApiError('invalid_arguments');
+    const published = { id: this.#workspace.nextId('V'), team_id: this.#workspace.teamId, ...view };
+    this.#homeViews.set(userId, published);
+    return { view: published };
+  }
+
+  /** The Home tab last published for a user. */
+  homeView(userId: string): JsonObject | undefined {
+    return this.#homeViews.get(userId);
+  }
+
   #userInfo(args: Args): Record<string, unknown> {
     const user = this.#workspace.user(stringArg(args, 'user') ?? '');
     if (!user) throw new SlackApiError('user_not_found');
@@ -401,6 +430,14 @@ export function blocksArg(args: Args): JsonObject[] | undefined {
 
 function isBlock(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && typeof (value as JsonObject).type === 'string';
+}
+
+function parseJsonObject(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function viewArg(args: Args): JsonObject {

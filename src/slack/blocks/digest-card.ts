@@ -1,4 +1,4 @@
-import { breakdown, keyFigures, ms, percent, periodLabel } from '../../digest/format.js';
+import { breakdown, channelSummary, keyFigures, ms, percent, periodLabel } from '../../digest/format.js';
 import type { Digest } from '../../digest/types.js';
 import { clamp, HEADER_TEXT_MAX } from './limits.js';
 import { userLine } from './mrkdwn.js';
@@ -33,6 +33,7 @@ export function digestCard(digest: Digest): CardMessage {
         .filter(Boolean)
         .join('\n'),
     ),
+    ...channelBlocks(digest),
     { type: 'divider' },
     section(
       'digest_gaps',
@@ -55,6 +56,19 @@ export function digestCard(digest: Digest): CardMessage {
     .slice(0, 3)
     .join(' · ');
   return card(`Support digest — last ${digest.period.label}: ${headline}`, blocks);
+}
+
+/** The support channels, one line each: ids from the database, shown as channel links. */
+function channelBlocks(digest: Digest): KnownBlock[] {
+  if (digest.channels.length === 0) return [];
+  const lines = digest.channels
+    .slice(0, 20)
+    .map((channel) =>
+      /^[CG][A-Z0-9]+$/.test(channel.channelId)
+        ? `• <#${channel.channelId}> — ${channelSummary(channel)}`
+        : `• ${userLine(channel.channelId, 40)} — ${channelSummary(channel)}`,
+    );
+  return [{ type: 'divider' }, section('digest_channels', `*Support channels*\n${lines.join('\n')}`)];
 }
 
 function sourcesTable(digest: Digest): string {

@@ -15,6 +15,7 @@ export {
   replyBlock,
   sourceBlocks,
 } from './answer-card.js';
+export { type AppHomeOptions, appHomeView } from './app-home.js';
 export { cardAsText, mrkdwnAsText } from './card-as-text.js';
 export {
   CHANNEL_SETTINGS_MODAL_IDS,
@@ -54,4 +55,4 @@ export {
   type TicketModalValues,
   ticketModal,
 } from './ticket-modal.js';
-export type { CardMessage } from './types.js';
+export type { CardMessage, HomeView } from './types.js';

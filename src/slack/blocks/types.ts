@@ -9,6 +9,7 @@ export type HeaderBlock = slack.HeaderBlock;
 export type InputBlock = slack.InputBlock;
 export type KnownBlock = slack.KnownBlock;
 export type ModalView = slack.ModalView;
+export type HomeView = slack.HomeView;
 export type MrkdwnElement = slack.MrkdwnElement;
 export type PlainTextElement = slack.PlainTextElement;
 export type PlainTextOption = slack.PlainTextOption;

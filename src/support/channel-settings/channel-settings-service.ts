@@ -78,7 +78,8 @@ export class ChannelSettingsService implements ChannelSettingsSource {
    * channel is not a support channel; responders as saved (the workflow falls back to the admins).
    */
   async settingsFor(channelId: string): Promise<RequestChannelSettings | undefined> {
-    const stored = await this.options.store.findByChannel(channelId);
+    // With the database out of reach, SUPPORT_CHANNELS still answer, on their defaults.
+    const stored = await this.options.store.findByChannel(channelId).catch(() => undefined);
     if (!stored && !this.options.defaults.supportChannels.includes(channelId)) return undefined;
     const settings = stored ?? { ...this.defaults };
     return {

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../../deps.js';
+import { appHomeOpenedCallback } from './app-home-opened.js';
 import { appMentionCallback } from './app-mention.js';
 import { appUninstalledCallback } from './app-uninstalled.js';
 import { directMessageCallback } from './direct-message.js';
@@ -22,10 +23,12 @@ export const EVENTS = [
   'reaction_removed',
   'app_uninstalled',
   'tokens_revoked',
+  'app_home_opened',
 ] as const;
 
 export function register(app: App, deps: SlackDeps): void {
   app.event('app_mention', appMentionCallback(deps));
+  app.event('app_home_opened', appHomeOpenedCallback(deps));
   app.event('message', directMessageCallback(deps));
   app.event('message', supportChannelMessageCallback(deps));
   app.event('reaction_added', reactionAddedCallback(deps));

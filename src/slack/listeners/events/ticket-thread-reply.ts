@@ -15,7 +15,13 @@ export function ticketThreadReplyCallback(deps: SlackDeps) {
     if (!sync || event.subtype !== undefined) return;
     if (event.bot_id || !event.user || event.user === context.botUserId) return;
     if (!event.thread_ts || event.thread_ts === event.ts || !event.text) return;
-    const link = await sync.linkOf(event.channel, event.thread_ts);
+    let link: Awaited<ReturnType<typeof sync.linkOf>>;
+    try {
+      link = await sync.linkOf(event.channel, event.thread_ts);
+    } catch (error) {
+      logger.warn(`could not tell whether a thread has a ticket: ${(error as Error).message}`);
+      return;
+    }
     if (!link || !(await isFirstDelivery(context))) return;
     const userName = event.user === link.askerId ? undefined : await nameOf(client, event.user);
     try {
