@@ -132,6 +132,24 @@ describe('urgent-case alerts', () => {
     expect(await service.take(987654, 'U0AGENT1')).toEqual({ kind: 'not_found' });
   });
 
+  it('"Take it" from another workspace finds nothing to take', async () => {
+    const notifier = new RecordingNotifier();
+    const service = alertService(notifier);
+    const answer = await support.ask({
+      text: 'Checkout is down for everyone, urgent',
+      entryPoint: 'slash',
+      askerId: 'U0ASKER',
+      teamId: 'T0ACME',
+      channelId: 'C0GENERAL',
+      channelKind: 'public',
+    });
+    const alert = await service.raise(answer);
+    if (!alert) throw new Error('no alert');
+    expect(await service.take(alert.id, 'U0AGENT1', 'T0OTHER')).toEqual({ kind: 'not_found' });
+    expect(notifier.told).toHaveLength(0);
+    expect(await service.take(alert.id, 'U0AGENT1', 'T0ACME')).toMatchObject({ kind: 'taken' });
+  });
+
   it('an alert no one takes in time is escalated once, even with two workers running', async () => {
     await database.db.update(alerts).set({ escalatedAt: now });
     const notifiers = [new RecordingNotifier(), new RecordingNotifier()];
