@@ -6,7 +6,7 @@ const replySchema = z.looseObject({
   text: z.string(),
   method: z.enum(['extractive', 'llm']),
   citations: z.array(
-    z.looseObject({ n: z.number(), title: z.string(), url: z.string().optional(), source: z.string() }),
+    z.looseObject({ n: z.number(), title: z.string(), url: z.string().nullish(), source: z.string() }),
   ),
 });
 
