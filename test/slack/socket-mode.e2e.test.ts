@@ -7,7 +7,10 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { feedback, questions, tickets } from '../../src/db/schema/index.js';
+import { createLogger } from '../../src/observability/logger.js';
 import { BOT_ID, type EmulatedMessage, GENERAL_CHANNEL_ID } from '../../src/playground/emulator/index.js';
+import { runKbServer } from '../../src/servers/kb/main.js';
+import type { RunningMcpServer } from '../../src/servers/shared/serve.js';
 import { createTestDatabase, type TestDatabase } from '../harness/database.js';
 import { startTestDeskhand, type TestDeskhand } from '../harness/deskhand.js';
 import { type FakeSlack, startFakeSlack } from '../harness/fake-slack.js';
@@ -38,14 +41,35 @@ async function waitFor<T>(find: () => Promise<T | undefined>, timeoutMs = 10_000
 }
 const ackMs = (record: EnvelopeRecord) => (record.ackedAt ?? Number.POSITIVE_INFINITY) - record.sentAt;
 
+// The knowledge base runs in this process over streamable HTTP: a spawned server can take longer to
+// start on a loaded machine than deskhand's connect timeout, which is not what these tests are about.
+let kb: RunningMcpServer;
+const kbServices = () => `services:
+  kb:
+    transport: http
+    url: ${kb.url}
+    timeout_ms: 10000
+    label: Knowledge base
+`;
+beforeAll(async () => {
+  kb = await runKbServer({
+    transport: 'http',
+    port: 0,
+    knowledgeDir: join(process.cwd(), 'knowledge'),
+    logger: createLogger({ level: 'silent' }),
+  });
+});
+afterAll(async () => {
+  await kb?.close();
+});
+
 describe('Socket Mode, end to end through the real deskhand and a fake Socket Mode endpoint', () => {
   let t: TestDeskhand;
   let socket: FakeSocketMode;
 
   beforeAll(async () => {
-    t = await startTestDeskhand({ socketMode: true });
+    t = await startTestDeskhand({ socketMode: true, servicesYaml: kbServices() });
     socket = t.socket as FakeSocketMode;
-    // On a loaded machine the knowledge base's process can take longer to start than deskhand's first connect.
     await waitFor(
       async () => t.deskhand.registry.status().every((status) => status.state === 'connected') || undefined,
       60_000,
@@ -376,6 +400,7 @@ describe('Socket Mode refusals, and what doctor says', () => {
   it('a wrong app token stops the start with one clear message naming SLACK_APP_TOKEN', async () => {
     const started = startTestDeskhand({
       socketMode: true,
+      servicesYaml: kbServices(),
       env: { SLACK_APP_TOKEN: 'xapp-1-A0OTHER-1-wrong' },
     });
     await expect(started).rejects.toThrow(
