@@ -73,7 +73,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the playground in a real browser (Debian
     await page.getByRole('button', { name: label, exact: true }).click();
   }
 
-  it('answers /support with a card citing its sources, only visible to the asker', async () => {
+  it('answers /support with a card that opens with a cited reply, only visible to the asker', async () => {
     await say('/support How do I reset my password?');
     const card = page
       .locator('.message', { hasText: 'Reset your password' })
@@ -83,6 +83,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the playground in a real browser (Debian
     expect(await card.getByRole('link', { name: 'Reset your password' }).first().getAttribute('href')).toBe(
       'https://help.acme.example/articles/reset-password',
     );
+    // The reply's steps come first, each citing the article as [1], linked to it.
+    await card.getByText('Go to https://app.acme.example/login and click Forgot password?', { exact: false }).waitFor();
+    expect(await card.getByRole('link', { name: '[1]' }).first().getAttribute('href')).toBe(
+      'https://help.acme.example/articles/reset-password',
+    );
+    await card.getByText('Might also help:').waitFor();
     const screenshot = await page.screenshot();
     expect(screenshot.length).toBeGreaterThan(10_000);
     if (UPDATE_SCREENSHOT) writeFileSync(SCREENSHOT, screenshot);
