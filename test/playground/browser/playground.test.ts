@@ -84,7 +84,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the playground in a real browser (Debian
       'https://help.acme.example/articles/reset-password',
     );
     // The reply's steps come first, each citing the article as [1], linked to it.
-    await card.getByText('Go to https://app.acme.example/login and click Forgot password?', { exact: false }).waitFor();
+    await card
+      .getByText('Go to https://app.acme.example/login and click Forgot password?', { exact: false })
+      .waitFor();
     expect(await card.getByRole('link', { name: '[1]' }).first().getAttribute('href')).toBe(
       'https://help.acme.example/articles/reset-password',
     );
