@@ -33,7 +33,7 @@ const SOURCE_WEIGHT = 0.3;
  * covers the question as well (agreement) halves the margin needed.
  */
 export const FOUND_RELEVANCE = 0.5;
-export const FOUND_MARGIN = 0.2;
+export const FOUND_MARGIN = 0.18;
 /** Near misses below this relevance are not worth a "might also help" link. */
 export const RELATED_RELEVANCE = 0.3;
 
@@ -153,23 +153,14 @@ function prepareHit(terms: readonly TermMatch[], hit: KnowledgeHit): PreparedHit
 
 /**
  * Each question term's weight: its own (weak words count less) times how rare it is among the
- * passages every source returned (BM25's idf over that pool). A term no passage holds weighs most:
+ * hits every source returned (BM25's idf over that pool). A term no passage holds weighs most:
  * a question about something the knowledge never mentions is one it does not answer.
  */
 function poolWeights(terms: readonly TermMatch[], prepared: readonly PreparedHit[]): number[] {
-  const total = prepared.reduce((sum, hit) => sum + Math.max(1, hit.passageTerms.length), 0);
+  const total = prepared.length;
   return terms.map((term, index) => {
-    let frequency = 0;
-    for (const hit of prepared) {
-      const form = hit.forms[index];
-      if (form === undefined) continue;
-      if (hit.passageTerms.length === 0) frequency += hit.title.has(form) ? 1 : 0;
-      else if (hit.title.has(form)) frequency += hit.passageTerms.length;
-      else for (const vocabulary of hit.passageTerms) if (vocabulary.has(form)) frequency++;
-    }
-    const idf = Math.log(
-      1 + (total - Math.max(frequency, ABSENT_AS) + 0.5) / (Math.max(frequency, ABSENT_AS) + 0.5),
-    );
+    const frequency = Math.max(ABSENT_AS, prepared.filter((hit) => hit.forms[index] !== undefined).length);
+    const idf = Math.log(1 + (total - frequency + 0.5) / (frequency + 0.5));
     return term.weight * idf;
   });
 }
