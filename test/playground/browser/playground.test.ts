@@ -48,6 +48,11 @@ describe.skipIf(!existsSync(CHROMIUM))('the playground in a real browser (Debian
       host: '127.0.0.1',
       logger: createLogger({ level: 'silent' }),
     });
+    // On a loaded machine the kb process can take a few seconds to start: the cards need it answering.
+    for (let waited = 0; waited < 30_000; waited += 250) {
+      if (deskhand.registry.status().every((service) => service.state === 'connected')) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 820 } });
     await page.goto(`${deskhand.url}/`);
