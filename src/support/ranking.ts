@@ -29,8 +29,8 @@ const SOURCE_WEIGHT = 0.3;
 /**
  * The found decision's thresholds, calibrated on bench/data/answer-quality.jsonl and checked on
  * its odd and even halves apart (BENCHMARKS.md, "Answer quality"): the best hit's relevance must
- * reach FOUND_RELEVANCE and lead the next hit by FOUND_MARGIN; a hit from another source that
- * covers the question as well (agreement) halves the margin needed.
+ * reach FOUND_RELEVANCE and lead the next hit by FOUND_MARGIN, unless a hit from another source
+ * covers the question as well (agreement).
  */
 export const FOUND_RELEVANCE = 0.5;
 export const FOUND_MARGIN = 0.18;
@@ -118,7 +118,8 @@ export function decideFound(ranked: readonly RankedHit[]): FoundDecision {
   const agreement = rest.some(
     (hit) => hit.source !== top.source && (hit.coverage ?? 0) >= Math.max(0.6, coverage - 0.1),
   );
-  const found = top.relevance >= FOUND_RELEVANCE && margin >= (agreement ? FOUND_MARGIN / 2 : FOUND_MARGIN);
+  // Sources agreeing on the answer are not rivals: the margin is only asked of a lone best hit.
+  const found = top.relevance >= FOUND_RELEVANCE && (agreement || margin >= FOUND_MARGIN);
   return { found, coverage, margin: round(margin), agreement };
 }
 

@@ -42,6 +42,27 @@ describe('ranking hits across sources', () => {
     expect(decideFound(ranked).found).toBe(false);
   });
 
+  it('finds an answer two sources agree on, and none when two articles of one source tie', () => {
+    const agreeing = rankHits(
+      'How do I reset my password?',
+      [
+        hit('kb', 'Reset your password', 'Click Forgot password to reset your password', 3),
+        hit('notion', 'Password reset runbook', 'How to reset a password for a customer', 1),
+      ],
+      3,
+    );
+    expect(decideFound(agreeing)).toMatchObject({ found: true, agreement: true });
+    const tied = rankHits(
+      'How do I reset my password?',
+      [
+        hit('kb', 'Reset your password', 'Click Forgot password to reset your password', 3),
+        hit('kb', 'Password reset for admins', 'Admins reset a password for a member', 2.9),
+      ],
+      3,
+    );
+    expect(decideFound(tied)).toMatchObject({ found: false, agreement: false });
+  });
+
   it('returns nothing for no hits', () => {
     expect(rankHits('anything', [], 3)).toEqual([]);
   });
