@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { runAckLatency } from './ack-latency.js';
 import { runAnswerLatency } from './answer-latency.js';
+import { runAnswerQuality } from './answer-quality.js';
 import { runDigestBench } from './digest.js';
 import { runFootprint } from './footprint.js';
 import { formatTable, type Row } from './lib/stats.js';
@@ -17,6 +18,7 @@ const quick = !process.argv.includes('--full');
 const steps: Array<[string, () => Promise<Row[]>]> = [
   ['ack latency', () => runAckLatency({ rates: [50, 200, 500], seconds: quick ? 3 : 10 })],
   ['answer latency', () => runAnswerLatency({ questions: quick ? 5 : 20 })],
+  ['answer quality', () => runAnswerQuality()],
   ['MCP overhead', () => runMcpOverhead({ calls: quick ? 300 : 2000 })],
   [
     'throughput',

@@ -47,6 +47,7 @@ const PHRASES: ReadonlyArray<readonly [string, string]> = [
   ['log(?:ged|ging)?[ -]?out', 'logout'],
   ['locked out', 'lockout'],
   ['sign(?:ed|ing)?[ -]?up', 'signup'],
+  ['set(?:ting)?[ -]?up', 'setup'],
   ['rate[ -]?limit(?:s|ed|ing)?', 'ratelimit'],
   ['too many requests', 'ratelimit'],
   ['api[ -]?(?:key|token)s?', 'apikey'],

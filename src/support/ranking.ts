@@ -15,16 +15,25 @@ const WEAK_TERMS = new Set(
     .flatMap((word) => analyse(word)),
 );
 const WEAK_WEIGHT = 0.35;
+/** How much a match spread over a whole text counts next to one in a single passage. */
+const WHOLE_TEXT_FACTOR = 0.6;
+/**
+ * A term no passage holds is weighed as if one did: it may be the subject the knowledge lacks,
+ * or only chatter ("flying tomorrow"); the margin over the next hit tells those apart better.
+ */
+const ABSENT_AS = 1;
+/** Shares of the relevance: terms in the title, and the hit's standing in its own source (the rest is coverage). */
+const TITLE_WEIGHT = 0.12;
+const SOURCE_WEIGHT = 0.3;
 
 /**
- * The found decision's thresholds, calibrated on bench/data/answer-quality.jsonl (see
- * BENCHMARKS.md, "Answer quality"): the best hit must cover at least FOUND_COVERAGE of the
- * question's weighted subject, and lead the next hit from another article by FOUND_MARGIN unless
- * it covers the question almost whole.
+ * The found decision's thresholds, calibrated on bench/data/answer-quality.jsonl and checked on
+ * its odd and even halves apart (BENCHMARKS.md, "Answer quality"): the best hit's relevance must
+ * reach FOUND_RELEVANCE and lead the next hit by FOUND_MARGIN, unless a hit from another source
+ * covers the question as well (agreement).
  */
-export const FOUND_COVERAGE = 0.6;
-export const FOUND_MARGIN = 0.02;
-export const SURE_COVERAGE = 0.85;
+export const FOUND_RELEVANCE = 0.5;
+export const FOUND_MARGIN = 0.18;
 /** Near misses below this relevance are not worth a "might also help" link. */
 export const RELATED_RELEVANCE = 0.3;
 
@@ -56,10 +65,17 @@ export function rankHits(question: string, hits: KnowledgeHit[], limit: number):
   const terms = weightedTerms(question);
   const wantsSteps = asksHow(question);
   const sourceStrength = strengthInSource(hits);
-  const ranked = hits.map((hit): RankedHit => {
-    const match = matchHit(terms, hit, wantsSteps);
+  const prepared = hits.map((hit) => prepareHit(terms, hit));
+  const weights = poolWeights(terms, prepared);
+  const ranked = hits.map((hit, index): RankedHit => {
+    const match = matchHit(terms, weights, prepared[index] as PreparedHit, wantsSteps);
     const strength = sourceStrength.get(hit) ?? 0;
-    const relevance = Math.min(1, 0.78 * match.coverage + 0.12 * match.titleCoverage + 0.1 * strength);
+    const relevance = Math.min(
+      1,
+      (1 - TITLE_WEIGHT - SOURCE_WEIGHT) * match.coverage +
+        TITLE_WEIGHT * match.titleCoverage +
+        SOURCE_WEIGHT * strength,
+    );
     return {
       ...hit,
       relevance: round(relevance),
@@ -89,9 +105,9 @@ export interface FoundDecision {
 }
 
 /**
- * Whether the best hit answers the question: it covers enough of the question's subject, and
- * either covers nearly all of it or stands clear of the next hit (a question every article covers
- * a little is one none of them answers). A second source covering it as well counts for it.
+ * Whether the best hit answers the question: it is relevant enough and stands clear of the next
+ * hit (a question several articles cover a little is one none of them answers). A second source
+ * covering it as well counts for it.
  */
 export function decideFound(ranked: readonly RankedHit[]): FoundDecision {
   const [top, ...rest] = ranked;
@@ -100,10 +116,10 @@ export function decideFound(ranked: readonly RankedHit[]): FoundDecision {
   const next = rest[0];
   const margin = next ? top.relevance - next.relevance : top.relevance;
   const agreement = rest.some(
-    (hit) => hit.source !== top.source && (hit.coverage ?? 0) >= Math.max(FOUND_COVERAGE, coverage - 0.1),
+    (hit) => hit.source !== top.source && (hit.coverage ?? 0) >= Math.max(0.6, coverage - 0.1),
   );
-  const threshold = agreement ? FOUND_COVERAGE - 0.05 : FOUND_COVERAGE;
-  const found = coverage >= threshold && (coverage >= SURE_COVERAGE || margin >= FOUND_MARGIN || agreement);
+  // Sources agreeing on the answer are not rivals: the margin is only asked of a lone best hit.
+  const found = top.relevance >= FOUND_RELEVANCE && (agreement || margin >= FOUND_MARGIN);
   return { found, coverage, margin: round(margin), agreement };
 }
 
@@ -112,43 +128,74 @@ export function weightedTerms(question: string): TermMatch[] {
   return questionTerms(question).map((term) => ({ term, weight: WEAK_TERMS.has(term) ? WEAK_WEIGHT : 1 }));
 }
 
-function matchHit(terms: readonly TermMatch[], hit: KnowledgeHit, wantsSteps: boolean): HitMatch {
-  if (terms.length === 0) return { coverage: 0, titleCoverage: 0, bestPassage: 0 };
-  const total = terms.reduce((sum, term) => sum + term.weight, 0);
+/** A hit's words, read once: its title, each passage (with its heading), and the form each question term takes in it. */
+interface PreparedHit {
+  passages: Passage[];
+  title: Set<string>;
+  passageTerms: Set<string>[];
+  whole: Set<string>;
+  /** Per question term: the word of the hit that stands for it (itself, a typo, a longer form), if any. */
+  forms: Array<string | undefined>;
+}
+
+function prepareHit(terms: readonly TermMatch[], hit: KnowledgeHit): PreparedHit {
   const title = new Set(analyse(hit.title));
   const passages = passagesOf(hit);
-  const passageTerms = passages.map(
-    (passage) => new Set([...analyse(passage.heading ?? ''), ...analyse(passage.text)]),
-  );
+  const passageTerms = passages.map((passage) => {
+    const vocabulary = new Set(analyse(passage.text));
+    for (const term of analyse(passage.heading ?? '')) vocabulary.add(term);
+    return vocabulary;
+  });
   const whole = new Set(title);
   for (const vocabulary of passageTerms) for (const term of vocabulary) whole.add(term);
-  // Each question term is looked up once in the whole hit: itself, else a typo or longer form of it.
-  const forms = terms.map((term) => ({
-    ...term,
-    form: whole.has(term.term) ? term.term : nearForm(term.term, whole),
-  }));
-  const credit = (form: string | undefined, term: string) =>
-    form === undefined ? 0 : form === term ? 1 : 0.8;
-  const cover = (...vocabularies: ReadonlySet<string>[]) =>
-    forms.reduce((sum, { term, weight, form }) => {
-      const present = form !== undefined && vocabularies.some((vocabulary) => vocabulary.has(form));
-      return sum + (present ? weight * credit(form, term) : 0);
-    }, 0) / total;
+  const forms = terms.map(({ term }) => (whole.has(term) ? term : nearForm(term, whole)));
+  return { passages, title, passageTerms, whole, forms };
+}
 
-  let best = { index: 0, coverage: passages.length === 0 ? cover(title) : 0, rank: -1 };
-  for (const [index, vocabulary] of passageTerms.entries()) {
-    const coverage = cover(title, vocabulary);
+/**
+ * Each question term's weight: its own (weak words count less) times how rare it is among the
+ * hits every source returned (BM25's idf over that pool). A term no passage holds weighs most:
+ * a question about something the knowledge never mentions is one it does not answer.
+ */
+function poolWeights(terms: readonly TermMatch[], prepared: readonly PreparedHit[]): number[] {
+  const total = prepared.length;
+  return terms.map((term, index) => {
+    const frequency = Math.max(ABSENT_AS, prepared.filter((hit) => hit.forms[index] !== undefined).length);
+    const idf = Math.log(1 + (total - frequency + 0.5) / (frequency + 0.5));
+    return term.weight * idf;
+  });
+}
+
+function matchHit(
+  terms: readonly TermMatch[],
+  weights: readonly number[],
+  hit: PreparedHit,
+  wantsSteps: boolean,
+): HitMatch {
+  const total = weights.reduce((sum, weight) => sum + weight, 0);
+  if (total === 0) return { coverage: 0, titleCoverage: 0, bestPassage: 0 };
+  const credit = (index: number, ...vocabularies: ReadonlySet<string>[]) => {
+    const form = hit.forms[index];
+    if (form === undefined || !vocabularies.some((vocabulary) => vocabulary.has(form))) return 0;
+    return (weights[index] ?? 0) * (form === terms[index]?.term ? 1 : 0.8);
+  };
+  const cover = (...vocabularies: ReadonlySet<string>[]) =>
+    weights.reduce((sum, _weight, index) => sum + credit(index, ...vocabularies), 0) / total;
+
+  let best = { index: 0, coverage: hit.passages.length === 0 ? cover(hit.title) : 0, rank: -1 };
+  for (const [index, vocabulary] of hit.passageTerms.entries()) {
+    const coverage = cover(hit.title, vocabulary);
     // Between passages covering the question alike, the one whose heading names it wins, then one with steps.
-    const passage = passages[index] as Passage;
+    const passage = hit.passages[index] as Passage;
     const rank =
       coverage +
       0.05 * cover(new Set(analyse(passage.heading ?? ''))) +
       (wantsSteps && /^\s*1[.)]\s/m.test(passage.text) ? 0.03 : 0);
     if (rank > best.rank) best = { index, coverage, rank };
   }
-  // The whole text counts too, a little less: a question can be answered across two sections.
-  const coverage = Math.max(best.coverage, cover(whole) * 0.92);
-  return { coverage, titleCoverage: cover(title), bestPassage: best.index };
+  // The whole text counts too, less: a question can be answered across two sections.
+  const coverage = Math.max(best.coverage, cover(hit.whole) * WHOLE_TEXT_FACTOR);
+  return { coverage, titleCoverage: cover(hit.title), bestPassage: best.index };
 }
 
 /** A word of the vocabulary that is a typo (one edit) or a longer or shorter form of `term`. */

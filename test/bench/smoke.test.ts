@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runAckLatency } from '../../bench/ack-latency.js';
 import { runAnswerLatency } from '../../bench/answer-latency.js';
+import { runAnswerQuality } from '../../bench/answer-quality.js';
 import { runMcpOverhead } from '../../bench/mcp-overhead.js';
 import { runThroughput } from '../../bench/throughput.js';
 
@@ -14,6 +15,12 @@ describe('the benchmarks still run', () => {
   it('answer latency', async () => {
     const rows = await runAnswerLatency({ questions: 1 });
     expect(rows[0]?.benchmark).toBe('answer latency');
+  }, 60_000);
+
+  it("answer quality, with today's ranking measured beside it", async () => {
+    const rows = await runAnswerQuality({ limit: 20 });
+    expect(rows.map((row) => row.case)).toEqual(['today (word share, by article)', 'replies (this branch)']);
+    expect(rows[1]).toMatchObject({ benchmark: 'answer quality', questions: 20 });
   }, 60_000);
 
   it('MCP overhead', async () => {

@@ -138,4 +138,41 @@ describe('reading the environment', () => {
       );
     });
   });
+
+  it('reads the optional reply model, with its deadline and private-channel switch', () => {
+    expect(loadEnv({}).llm).toBeUndefined();
+    const config = loadEnv({
+      LLM_BASE_URL: 'http://localhost:11434/v1',
+      LLM_MODEL: 'llama3.1',
+      LLM_API_KEY: 'sk-secret-1',
+    });
+    expect(config.llm).toEqual({
+      baseUrl: 'http://localhost:11434/v1',
+      model: 'llama3.1',
+      apiKey: 'sk-secret-1',
+      deadlineMs: 6000,
+      privateOk: false,
+    });
+    expect(config.secrets).toContain('sk-secret-1');
+    expect(
+      loadEnv({
+        LLM_BASE_URL: 'https://api.openai.com/v1',
+        LLM_MODEL: 'gpt-4o-mini',
+        LLM_DEADLINE_MS: '2500',
+        LLM_PRIVATE_OK: 'true',
+      }).llm,
+    ).toMatchObject({ deadlineMs: 2500, privateOk: true });
+  });
+
+  it('names the reply model variable at fault', () => {
+    expect(configError({ LLM_BASE_URL: 'not a url', LLM_MODEL: 'm' })).toMatch(/^LLM_BASE_URL must be a URL/);
+    expect(configError({ LLM_BASE_URL: 'http://localhost:8080/v1' })).toMatch(/^LLM_MODEL is not set/);
+    expect(configError({ LLM_MODEL: 'm' })).toMatch(/^LLM_BASE_URL is not set/);
+    expect(
+      configError({ LLM_BASE_URL: 'http://x.example/v1', LLM_MODEL: 'm', LLM_PRIVATE_OK: 'yes' }),
+    ).toMatch(/^LLM_PRIVATE_OK must be true or false/);
+    expect(
+      configError({ LLM_BASE_URL: 'http://x.example/v1', LLM_MODEL: 'm', LLM_DEADLINE_MS: 'soon' }),
+    ).toMatch(/^LLM_DEADLINE_MS must be a whole number/);
+  });
 });

@@ -66,6 +66,8 @@ describe('/support with Notion, HelpScout and the knowledge base, all through MC
     expect(text).toMatch(/Knowledge base/);
     expect(text).toMatch(/Notion/);
     expect(text).toMatch(/HelpScout/);
+    // Three sources agreeing on the answer make it found: the card opens with the reply, citing them.
+    expect(card.blocks?.[1]).toMatchObject({ block_id: 'answer_reply' });
     const questionId = /"value":"([0-9a-f-]{36})"/.exec(text)?.[1] as string;
     const rows = await t.database.db.select().from(lookups).where(eq(lookups.questionId, questionId));
     expect(rows.map((row) => [row.source, row.status]).sort()).toEqual([

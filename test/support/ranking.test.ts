@@ -21,7 +21,7 @@ describe('ranking hits across sources', () => {
     const ranked = rankHits('How do I reset my password?', hits, 3);
     expect(ranked[0]?.title).toBe('Reset your password');
     expect(decideFound(ranked).found).toBe(true);
-    expect(ranked.at(-1)?.relevance).toBeLessThan(0.3);
+    expect(ranked.at(-1)?.relevance ?? 1).toBeLessThan((ranked[0]?.relevance ?? 0) - 0.4);
   });
 
   it('keeps at most the limit, and one hit per URL', () => {
@@ -40,6 +40,27 @@ describe('ranking hits across sources', () => {
       3,
     );
     expect(decideFound(ranked).found).toBe(false);
+  });
+
+  it('finds an answer two sources agree on, and none when two articles of one source tie', () => {
+    const agreeing = rankHits(
+      'How do I reset my password?',
+      [
+        hit('kb', 'Reset your password', 'Click Forgot password to reset your password', 3),
+        hit('notion', 'Password reset runbook', 'How to reset a password for a customer', 1),
+      ],
+      3,
+    );
+    expect(decideFound(agreeing)).toMatchObject({ found: true, agreement: true });
+    const tied = rankHits(
+      'How do I reset my password?',
+      [
+        hit('kb', 'Reset your password', 'Click Forgot password to reset your password', 3),
+        hit('kb', 'Password reset for admins', 'Admins reset a password for a member', 2.9),
+      ],
+      3,
+    );
+    expect(decideFound(tied)).toMatchObject({ found: false, agreement: false });
   });
 
   it('returns nothing for no hits', () => {

@@ -1,9 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DrizzleReplyAuditLog } from '../../src/db/repositories/reply-audit-store.js';
 import { DrizzleSupportStore } from '../../src/db/repositories/support-store.js';
-import { feedback, lookups, questions } from '../../src/db/schema/index.js';
+import { feedback, lookups, questions, replyAudits } from '../../src/db/schema/index.js';
 import { createLogger } from '../../src/observability/logger.js';
 import type { KnowledgeSource } from '../../src/support/ports.js';
+import { ReplyWriter } from '../../src/support/replies/index.js';
 import { SupportService } from '../../src/support/support-service.js';
 import type { KnowledgeHit } from '../../src/support/types.js';
 import { createTestDatabase, type TestDatabase } from '../harness/database.js';
@@ -94,6 +96,62 @@ describe('answering a question', () => {
     const again = await support.findAnswer(answer.question.id);
     expect(again?.hits[0]?.title).toBe('Reset your password');
     expect(again?.lookups).toHaveLength(2);
+  });
+
+  it('answers with a cited reply, keeps it for later cards, and audits it', async () => {
+    const replies = new ReplyWriter({ audit: new DrizzleReplyAuditLog(database.db), logger });
+    const support = new SupportService({
+      sources: [
+        source('kb', async () => [
+          {
+            ...passwordArticle,
+            passages: [
+              {
+                heading: 'Reset it',
+                text: '1. Click Forgot password.\n2. Open the email and set a new password.',
+              },
+            ],
+          },
+          {
+            ...passwordArticle,
+            title: 'Change your email',
+            url: 'https://help.example/email',
+            score: 1,
+            snippet: 'Email changes need your password.',
+          },
+        ]),
+      ],
+      store: new DrizzleSupportStore(database.db),
+      logger,
+      lookupDeadlineMs: 1000,
+      questionMaxChars: 200,
+      replies,
+    });
+    const answer = await support.ask({
+      text: 'How do I reset my password?',
+      entryPoint: 'slash',
+      askerId: 'U9',
+      channelKind: 'public',
+    });
+    await replies.flush();
+    expect(answer.reply?.text).toBe(
+      '1. Click Forgot password. [1]\n2. Open the email and set a new password. [1]',
+    );
+    expect(answer.hits.map((hit) => hit.title)).toEqual(['Reset your password']);
+    expect(answer.hits[0]?.passages).toBeUndefined();
+    const again = await support.findAnswer(answer.question.id);
+    expect(again?.reply).toEqual(answer.reply);
+    expect(again?.hits.map((hit) => hit.title)).toEqual(['Reset your password']);
+    expect(again?.related?.map((hit) => hit.title)).toEqual(answer.related?.map((hit) => hit.title));
+    const [audit] = await database.db
+      .select()
+      .from(replyAudits)
+      .where(eq(replyAudits.questionId, answer.question.id));
+    expect(audit).toMatchObject({
+      method: 'extractive',
+      llmOutcome: null,
+      passages: [expect.objectContaining({ n: 1 })],
+    });
   });
 
   it('does not wait past the deadline for a source that hangs, and names it', async () => {

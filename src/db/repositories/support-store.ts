@@ -115,7 +115,7 @@ export class DrizzleSupportStore implements SupportStore {
     return {
       question: toQuestion(row),
       hits,
-      ...(related.length ? { related } : {}),
+      related,
       ...(audit?.reply && row.found ? { reply: audit.reply } : {}),
       found: row.found ?? false,
       tookMs: row.answerMs ?? 0,

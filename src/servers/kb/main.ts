@@ -22,8 +22,9 @@ export interface RunKbServerOptions {
 export async function runKbServer(options: RunKbServerOptions): Promise<RunningMcpServer> {
   const logger = options.logger;
   const knowledgeBase = new KnowledgeBase({ knowledgeDir: options.knowledgeDir, logger });
-  // Index at start, so a missing folder shows in the log right away; searches report it too.
-  await knowledgeBase.index().catch((error: unknown) => {
+  // Index at start, so a missing folder shows in the log right away (searches report it too), but
+  // without making the client wait for it to connect: the first search waits for this same build.
+  void knowledgeBase.index().catch((error: unknown) => {
     logger.warn({ err: error, knowledgeDir: knowledgeBase.knowledgeDir }, (error as Error).message);
   });
   return serveMcp(() => createKbServer({ knowledgeDir: options.knowledgeDir, logger, knowledgeBase }), {

@@ -48,6 +48,11 @@ describe.skipIf(!existsSync(CHROMIUM))('the playground in a real browser (Debian
       host: '127.0.0.1',
       logger: createLogger({ level: 'silent' }),
     });
+    // On a loaded machine the kb process can take a few seconds to start: the cards need it answering.
+    for (let waited = 0; waited < 30_000; waited += 250) {
+      if (deskhand.registry.status().every((service) => service.state === 'connected')) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 820 } });
     await page.goto(`${deskhand.url}/`);
@@ -73,7 +78,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the playground in a real browser (Debian
     await page.getByRole('button', { name: label, exact: true }).click();
   }
 
-  it('answers /support with a card citing its sources, only visible to the asker', async () => {
+  it('answers /support with a card that opens with a cited reply, only visible to the asker', async () => {
     await say('/support How do I reset my password?');
     const card = page
       .locator('.message', { hasText: 'Reset your password' })
@@ -83,6 +88,14 @@ describe.skipIf(!existsSync(CHROMIUM))('the playground in a real browser (Debian
     expect(await card.getByRole('link', { name: 'Reset your password' }).first().getAttribute('href')).toBe(
       'https://help.acme.example/articles/reset-password',
     );
+    // The reply's steps come first, each citing the article as [1], linked to it.
+    await card
+      .getByText('Go to https://app.acme.example/login and click Forgot password?', { exact: false })
+      .waitFor();
+    expect(await card.getByRole('link', { name: '[1]' }).first().getAttribute('href')).toBe(
+      'https://help.acme.example/articles/reset-password',
+    );
+    await card.getByText('Might also help:').waitFor();
     const screenshot = await page.screenshot();
     expect(screenshot.length).toBeGreaterThan(10_000);
     if (UPDATE_SCREENSHOT) writeFileSync(SCREENSHOT, screenshot);
