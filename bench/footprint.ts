@@ -97,7 +97,7 @@ async function askQuestions(url: string, questions: string[]): Promise<void> {
   throw new Error('the answers did not all arrive within 30 s');
 }
 
-/** Pids of `roots` and all their descendants, from /proc. */
+/** Pids of `roots` and all their descendants, from /proc, each once (a root may descend from another). */
 function processTree(roots: number[]): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
@@ -108,14 +108,15 @@ function processTree(roots: number[]): number[] {
       children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
     } catch {}
   }
-  const tree: number[] = [];
+  const tree = new Set<number>();
   const queue = [...roots];
   while (queue.length > 0) {
     const pid = queue.shift() as number;
-    tree.push(pid);
+    if (tree.has(pid)) continue;
+    tree.add(pid);
     queue.push(...(children.get(pid) ?? []));
   }
-  return tree;
+  return [...tree];
 }
 
 function kbOf(pid: number, file: string, field: 'VmRSS' | 'Pss'): number {
