@@ -44,7 +44,9 @@ describe('reading the environment', () => {
     expect(configError({ PORT: 'abc' })).toBe('PORT must be a port number (got "abc")');
     expect(configError({ PORT: '70000' })).toBe('PORT must be between 0 and 65535 (got "70000")');
     expect(configError({ DATABASE_URL: 'mysql://x' })).toMatch(/^DATABASE_URL must start with postgres:\/\//);
-    expect(configError({ DESKHAND_DB_PORT: '0' })).toBe('DESKHAND_DB_PORT must be between 1 and 65535 (got "0")');
+    expect(configError({ DESKHAND_DB_PORT: '0' })).toBe(
+      'DESKHAND_DB_PORT must be between 1 and 65535 (got "0")',
+    );
     expect(loadEnv({ DESKHAND_DB_PORT: '55432' }).embeddedDbPort).toBe(55432);
     expect(configError({ LOG_LEVEL: 'loud' })).toMatch(/^LOG_LEVEL /);
     expect(configError({ DIGEST_TZ: 'Mars/Olympus' })).toMatch(/^DIGEST_TZ must be an IANA time zone/);
