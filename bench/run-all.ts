@@ -29,7 +29,7 @@ const steps: Array<[string, () => Promise<Row[]>]> = [
       }),
   ],
   ['digest', () => runDigestBench({ sizes: quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000] })],
-  ['footprint', () => runFootprint({ seconds: quick ? 3 : 10 })],
+  ['footprint', () => runFootprint()],
 ];
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.env.DATABASE_URL ? 'Postgres (DATABASE_URL)' : 'PGlite'}`;

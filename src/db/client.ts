@@ -15,6 +15,8 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
 
+const EMBEDDED_POOL_SIZE = 4;
+
 /** Any number works as long as every deskhand process agrees on it. */
 const MIGRATION_LOCK_KEY = 0x6465736b; // "desk"
 
@@ -62,9 +64,11 @@ export function openConfiguredDatabase(
 
 /** Opens the database deskhand stores everything in: DATABASE_URL's server, else the embedded one. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const max = options.maxConnections ?? 10;
   if (options.url)
-    return openPostgres(options.url, max, { kind: 'postgres', description: redactUrl(options.url) });
+    return openPostgres(options.url, options.maxConnections ?? 10, {
+      kind: 'postgres',
+      description: redactUrl(options.url),
+    });
   if (options.memory) {
     const { openPglite } = await import('./pglite.js');
     return openPglite();
@@ -81,7 +85,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     log: options.log,
   });
   const where = relative(process.cwd(), server.dataDir) || server.dataDir;
-  return openPostgres(server.url, max, {
+  // Each connection is a PostgreSQL process of about 16 MB: the embedded default is for one small bot.
+  return openPostgres(server.url, options.maxConnections ?? EMBEDDED_POOL_SIZE, {
     kind: 'embedded',
     description:
       `embedded PostgreSQL ${server.version} in ${where.startsWith('..') ? server.dataDir : where} on 127.0.0.1:${server.port}` +

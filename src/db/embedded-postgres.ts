@@ -398,6 +398,9 @@ async function launch(files: ServerFiles, postgres: string, port: number, runAs:
         'io_method=sync',
         '-c',
         'max_wal_size=256MB',
+        // No logical replication here: without workers its launcher process does not start.
+        '-c',
+        'max_logical_replication_workers=0',
       ],
       {
         detached: true,

@@ -15,9 +15,11 @@ export interface SelfCommand {
 export function selfCommand(args: string[]): SelfCommand {
   const compiled = import.meta.url.endsWith('.js');
   const cli = fileURLToPath(new URL(compiled ? '../cli.js' : '../cli.ts', import.meta.url));
+  // A small young generation: these children handle small JSON-RPC messages, and it saves ~15 MB each.
+  const node = ['--max-semi-space-size=1'];
   return compiled
-    ? { command: process.execPath, args: [cli, ...args] }
-    : { command: process.execPath, args: ['--import', tsxLoader(), cli, ...args] };
+    ? { command: process.execPath, args: [...node, cli, ...args] }
+    : { command: process.execPath, args: [...node, '--import', tsxLoader(), cli, ...args] };
 }
 
 /** tsx's loader by absolute URL, so the child finds it whatever its working directory (tsx is a devDependency). */

@@ -15,7 +15,7 @@ const KNOWLEDGE_DIR = join(ROOT, 'knowledge');
 async function modulesLoadedBy(args: string[], env: Record<string, string> = {}): Promise<string[]> {
   const record = join(mkdtempSync(join(tmpdir(), 'deskhand-imports-')), 'modules.txt');
   const { command, args: cli } = selfCommand(args);
-  // selfCommand gives [--import tsx, src/cli.ts, ...]: the recorder goes in front.
+  // selfCommand gives [node options, --import tsx, src/cli.ts, ...]: the recorder goes in front.
   const run = promisify(execFile)(command, ['--import', pathToFileURL(RECORDER).href, ...cli], {
     cwd: ROOT,
     env: {

@@ -23,6 +23,8 @@ describe('reading the environment', () => {
     expect(config.digest).toEqual({ channel: undefined, cron: '0 9 * * 1-5', timezone: 'UTC' });
     expect(config.supportAdmins).toEqual([]);
     expect(config.logLevel).toBe('info');
+    expect(config.dataDir).toBe('./.deskhand');
+    expect(config.embeddedDbPort).toBeUndefined();
   });
 
   it('chooses HTTP mode with a bot token and signing secret, Socket Mode with an app token', () => {
@@ -42,6 +44,10 @@ describe('reading the environment', () => {
     expect(configError({ PORT: 'abc' })).toBe('PORT must be a port number (got "abc")');
     expect(configError({ PORT: '70000' })).toBe('PORT must be between 0 and 65535 (got "70000")');
     expect(configError({ DATABASE_URL: 'mysql://x' })).toMatch(/^DATABASE_URL must start with postgres:\/\//);
+    expect(configError({ DESKHAND_DB_PORT: '0' })).toBe(
+      'DESKHAND_DB_PORT must be between 1 and 65535 (got "0")',
+    );
+    expect(loadEnv({ DESKHAND_DB_PORT: '55432' }).embeddedDbPort).toBe(55432);
     expect(configError({ LOG_LEVEL: 'loud' })).toMatch(/^LOG_LEVEL /);
     expect(configError({ DIGEST_TZ: 'Mars/Olympus' })).toMatch(/^DIGEST_TZ must be an IANA time zone/);
     expect(configError({ SLACK_API_URL: 'not a url' })).toMatch(/^SLACK_API_URL must be a URL/);

@@ -32,7 +32,7 @@ describe('ticket cards with several workspaces installed', () => {
       client: (teamId) => clients.clientFor(teamId),
       findAnswer: async (questionId) =>
         ({ question: { id: questionId, teamId: answers[questionId], text: 'Export is broken' } }) as Answer,
-      deskLabel: 'HelpScout',
+      deskLabel: () => 'HelpScout',
       logger,
       clock: { now: () => NOW },
     });
