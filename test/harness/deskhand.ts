@@ -24,6 +24,8 @@ export interface TestDeskhandOptions {
   /** The MCP services file's YAML; without it, the built-in kb server over stdio. */
   servicesYaml?: string;
   database?: TestDatabase;
+  /** How long start waits for MCP services (see StartOptions). */
+  mcpStartWaitMs?: number;
 }
 
 /** deskhand started in-process on a fresh database, talking to a fake Slack, as a real workspace would. */
@@ -49,6 +51,7 @@ export async function startTestDeskhand(options: TestDeskhandOptions = {}): Prom
     database,
     env,
     host: '127.0.0.1',
+    mcpStartWaitMs: options.mcpStartWaitMs,
     logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', pretty: false }),
   });
   const driver = slackDriver(slack, `${deskhand.url}/slack/events`);
