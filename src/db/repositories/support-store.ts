@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, min } from 'drizzle-orm';
+import { and, asc, count, eq, gte, min, sql } from 'drizzle-orm';
 import type { SupportStore } from '../../support/ports.js';
 import type {
   Answer,
@@ -19,34 +19,34 @@ export class DrizzleSupportStore implements SupportStore {
   constructor(private readonly db: Db) {}
 
   async saveQuestion(question: Question): Promise<void> {
-    await this.db
-      .insert(questions)
-      .values({
-        id: question.id,
-        createdAt: question.createdAt,
-        entryPoint: question.entryPoint,
-        text: question.text,
-        textTruncated: question.truncated,
-        fingerprint: question.fingerprint,
-        askerId: question.askerId,
-        teamId: question.teamId,
-        channelId: question.channelId,
-        channelKind: question.channelKind,
-        threadTs: question.threadTs,
-        messageTs: question.messageTs,
-        permalink: question.permalink,
-        responseUrl: question.responseUrl,
-        parentQuestionId: question.parentQuestionId,
-        urgency: question.triage.urgency,
-        category: question.triage.category,
-      })
-      .onConflictDoNothing({ target: questions.id });
+    await insertQuestionStatement(this.db).execute({
+      id: question.id,
+      createdAt: question.createdAt,
+      entryPoint: question.entryPoint,
+      text: question.text,
+      textTruncated: question.truncated,
+      fingerprint: question.fingerprint,
+      askerId: question.askerId,
+      teamId: question.teamId ?? null,
+      channelId: question.channelId ?? null,
+      channelKind: question.channelKind,
+      threadTs: question.threadTs ?? null,
+      messageTs: question.messageTs ?? null,
+      permalink: question.permalink ?? null,
+      responseUrl: question.responseUrl ?? null,
+      parentQuestionId: question.parentQuestionId ?? null,
+      urgency: question.triage.urgency,
+      category: question.triage.category,
+    });
   }
 
   async saveAnswer(answer: Answer): Promise<void> {
     const { question } = answer;
-    await this.db.transaction(async (tx) => {
-      await tx
+    // One statement, so one round trip and atomic without a transaction: the question is marked
+    // answered and its lookups replaced (a retried write must not double them). The delete sees
+    // only the rows from before this statement, never the ones it inserts.
+    const answered = this.db.$with('answered').as(
+      this.db
         .update(questions)
         .set({
           status: 'answered',
@@ -57,23 +57,30 @@ export class DrizzleSupportStore implements SupportStore {
           hitCount: answer.lookups.reduce((sum, lookup) => sum + lookup.hits.length, 0),
           hits: answer.hits,
         })
-        .where(eq(questions.id, question.id));
-      // A retried write must not double the lookups: they are written once, with the answer.
-      await tx.delete(lookups).where(eq(lookups.questionId, question.id));
-      if (answer.lookups.length > 0) {
-        await tx.insert(lookups).values(
-          answer.lookups.map((lookup) => ({
-            questionId: question.id,
-            createdAt: question.createdAt,
-            source: lookup.source,
-            status: lookup.status,
-            hits: lookup.hits.length,
-            latencyMs: lookup.latencyMs,
-            error: lookup.error,
-          })),
-        );
-      }
-    });
+        .where(eq(questions.id, question.id))
+        .returning({ id: questions.id }),
+    );
+    const cleared = this.db
+      .$with('cleared')
+      .as(this.db.delete(lookups).where(eq(lookups.questionId, question.id)).returning({ id: lookups.id }));
+    if (answer.lookups.length === 0) {
+      await this.db.with(answered, cleared).select({ id: answered.id }).from(answered);
+      return;
+    }
+    await this.db
+      .with(answered, cleared)
+      .insert(lookups)
+      .values(
+        answer.lookups.map((lookup) => ({
+          questionId: question.id,
+          createdAt: question.createdAt,
+          source: lookup.source,
+          status: lookup.status,
+          hits: lookup.hits.length,
+          latencyMs: lookup.latencyMs,
+          error: lookup.error,
+        })),
+      );
   }
 
   async markFailed(questionId: string): Promise<void> {
@@ -148,11 +155,70 @@ export async function countRecent(
   askerId: string,
   since: Date,
 ): Promise<{ count: number; oldest?: Date }> {
-  const [row] = await db
+  // A placeholder in a condition skips the column mapping (one in values does not): the date goes as ISO text.
+  const [row] = await countRecentStatement(db).execute({ askerId, since: since.toISOString() });
+  return { count: Number(row?.count ?? 0), oldest: row?.oldest ? new Date(row.oldest) : undefined };
+}
+
+// The statements every question runs, built once per database rather than once per question:
+// building a drizzle query costs more CPU than Postgres spends running these.
+const prepared = new WeakMap<Db, { insertQuestion: InsertQuestion; countRecent: CountRecent }>();
+
+function statements(db: Db) {
+  let built = prepared.get(db);
+  if (!built) {
+    built = { insertQuestion: buildInsertQuestion(db), countRecent: buildCountRecent(db) };
+    prepared.set(db, built);
+  }
+  return built;
+}
+
+const insertQuestionStatement = (db: Db) => statements(db).insertQuestion;
+const countRecentStatement = (db: Db) => statements(db).countRecent;
+
+type InsertQuestion = ReturnType<typeof buildInsertQuestion>;
+type CountRecent = ReturnType<typeof buildCountRecent>;
+
+const QUESTION_COLUMNS = [
+  'id',
+  'createdAt',
+  'entryPoint',
+  'text',
+  'textTruncated',
+  'fingerprint',
+  'askerId',
+  'teamId',
+  'channelId',
+  'channelKind',
+  'threadTs',
+  'messageTs',
+  'permalink',
+  'responseUrl',
+  'parentQuestionId',
+  'urgency',
+  'category',
+] as const;
+
+function buildInsertQuestion(db: Db) {
+  const values = Object.fromEntries(QUESTION_COLUMNS.map((column) => [column, sql.placeholder(column)]));
+  return db
+    .insert(questions)
+    .values(values as unknown as typeof questions.$inferInsert) // placeholders stand for the typed values
+    .onConflictDoNothing({ target: questions.id })
+    .prepare('insert_question');
+}
+
+function buildCountRecent(db: Db) {
+  return db
     .select({ count: count(), oldest: min(questions.createdAt) })
     .from(questions)
-    .where(and(eq(questions.askerId, askerId), gte(questions.createdAt, since)));
-  return { count: Number(row?.count ?? 0), oldest: row?.oldest ? new Date(row.oldest) : undefined };
+    .where(
+      and(
+        eq(questions.askerId, sql.placeholder('askerId')),
+        gte(questions.createdAt, sql.placeholder('since')),
+      ),
+    )
+    .prepare('count_recent_questions');
 }
 
 function toQuestion(row: QuestionRow): Question {
