@@ -42,45 +42,24 @@ export class DrizzleSupportStore implements SupportStore {
 
   async saveAnswer(answer: Answer): Promise<void> {
     const { question } = answer;
-    // One statement, so one round trip and atomic without a transaction: the question is marked
-    // answered and its lookups replaced (a retried write must not double them). The delete sees
-    // only the rows from before this statement, never the ones it inserts.
-    const answered = this.db.$with('answered').as(
-      this.db
-        .update(questions)
-        .set({
-          status: 'answered',
-          answeredAt: new Date(question.createdAt.getTime() + answer.tookMs),
-          answerMs: answer.tookMs,
-          found: answer.found,
-          topScore: answer.hits[0]?.relevance ?? 0,
-          hitCount: answer.lookups.reduce((sum, lookup) => sum + lookup.hits.length, 0),
-          hits: answer.hits,
-        })
-        .where(eq(questions.id, question.id))
-        .returning({ id: questions.id }),
-    );
-    const cleared = this.db
-      .$with('cleared')
-      .as(this.db.delete(lookups).where(eq(lookups.questionId, question.id)).returning({ id: lookups.id }));
-    if (answer.lookups.length === 0) {
-      await this.db.with(answered, cleared).select({ id: answered.id }).from(answered);
-      return;
-    }
-    await this.db
-      .with(answered, cleared)
-      .insert(lookups)
-      .values(
-        answer.lookups.map((lookup) => ({
-          questionId: question.id,
-          createdAt: question.createdAt,
-          source: lookup.source,
-          status: lookup.status,
-          hits: lookup.hits.length,
-          latencyMs: lookup.latencyMs,
-          error: lookup.error,
-        })),
-      );
+    const params: Record<string, unknown> = {
+      id: question.id,
+      answeredAt: new Date(question.createdAt.getTime() + answer.tookMs),
+      answerMs: answer.tookMs,
+      found: answer.found,
+      topScore: answer.hits[0]?.relevance ?? 0,
+      hitCount: answer.lookups.reduce((sum, lookup) => sum + lookup.hits.length, 0),
+      hits: answer.hits,
+      createdAt: question.createdAt,
+    };
+    answer.lookups.forEach((lookup, i) => {
+      params[`source${i}`] = lookup.source;
+      params[`status${i}`] = lookup.status;
+      params[`hits${i}`] = lookup.hits.length;
+      params[`latencyMs${i}`] = lookup.latencyMs;
+      params[`error${i}`] = lookup.error ?? null;
+    });
+    await saveAnswerStatement(this.db, answer.lookups.length).execute(params);
   }
 
   async markFailed(questionId: string): Promise<void> {
@@ -158,6 +137,72 @@ export async function countRecent(
   // A placeholder in a condition skips the column mapping (one in values does not): the date goes as ISO text.
   const [row] = await countRecentStatement(db).execute({ askerId, since: since.toISOString() });
   return { count: Number(row?.count ?? 0), oldest: row?.oldest ? new Date(row.oldest) : undefined };
+}
+
+/**
+ * Saving an answer is one statement, so one round trip and atomic without a transaction: the
+ * question is marked answered and its lookups replaced (a retried write must not double them).
+ * The delete sees only the rows from before this statement, never the ones it inserts. Built
+ * once per number of lookups (one per knowledge source).
+ */
+function buildSaveAnswer(db: Db, lookupCount: number) {
+  const answered = db.$with('answered').as(
+    db
+      .update(questions)
+      .set(
+        // Placeholders stand for the typed values (drizzle maps them through each column when filled).
+        {
+          status: 'answered',
+          answeredAt: sql.placeholder('answeredAt'),
+          answerMs: sql.placeholder('answerMs'),
+          found: sql.placeholder('found'),
+          topScore: sql.placeholder('topScore'),
+          hitCount: sql.placeholder('hitCount'),
+          hits: sql.placeholder('hits'),
+        } as unknown as Partial<typeof questions.$inferInsert>,
+      )
+      .where(eq(questions.id, sql.placeholder('id')))
+      .returning({ id: questions.id }),
+  );
+  const cleared = db.$with('cleared').as(
+    db
+      .delete(lookups)
+      .where(eq(lookups.questionId, sql.placeholder('id')))
+      .returning({ id: lookups.id }),
+  );
+  if (lookupCount === 0)
+    return db.with(answered, cleared).select({ id: answered.id }).from(answered).prepare('save_answer_0');
+  const rows = Array.from({ length: lookupCount }, (_, i) => ({
+    questionId: sql.placeholder('id'),
+    createdAt: sql.placeholder('createdAt'),
+    source: sql.placeholder(`source${i}`),
+    status: sql.placeholder(`status${i}`),
+    hits: sql.placeholder(`hits${i}`),
+    latencyMs: sql.placeholder(`latencyMs${i}`),
+    error: sql.placeholder(`error${i}`),
+  }));
+  return db
+    .with(answered, cleared)
+    .insert(lookups)
+    .values(rows as unknown as Array<typeof lookups.$inferInsert>) // placeholders stand for the typed values
+    .prepare(`save_answer_${lookupCount}`);
+}
+
+type SaveAnswer = ReturnType<typeof buildSaveAnswer>;
+const savedAnswerStatements = new WeakMap<Db, Map<number, SaveAnswer>>();
+
+function saveAnswerStatement(db: Db, lookupCount: number): SaveAnswer {
+  let byCount = savedAnswerStatements.get(db);
+  if (!byCount) {
+    byCount = new Map();
+    savedAnswerStatements.set(db, byCount);
+  }
+  let statement = byCount.get(lookupCount);
+  if (!statement) {
+    statement = buildSaveAnswer(db, lookupCount);
+    byCount.set(lookupCount, statement);
+  }
+  return statement;
 }
 
 // The statements every question runs, built once per database rather than once per question:

@@ -91,6 +91,14 @@ describe('the support store', () => {
     expect(found?.hits[0]?.title).toBe('Reset your password');
   });
 
+  it('marks a question answered that had no source to look in', async () => {
+    const asked = question();
+    await store.saveQuestion(asked);
+    await store.saveAnswer({ ...answerTo(asked), hits: [], lookups: [], found: false });
+    const [row] = await database.db.select().from(questions).where(eq(questions.id, asked.id));
+    expect(row).toMatchObject({ status: 'answered', found: false, topScore: 0, hits: [] });
+  });
+
   it('counts what one person asked since a moment, with the oldest of those questions', async () => {
     const askerId = `U${randomUUID().slice(0, 8).toUpperCase()}`;
     for (const minute of [0, 1, 2])
