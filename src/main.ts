@@ -65,8 +65,11 @@ export interface StartOptions {
   mcpStartWaitMs?: number;
 }
 
-/** Start waits this long for MCP services; a slower one becomes a source or the desk when it connects. */
-const MCP_START_WAIT_MS = 3_000;
+/**
+ * Start waits until every MCP service has connected or failed once, but no longer than this; a
+ * slower one becomes a knowledge source or the ticket desk when it connects.
+ */
+const MCP_START_WAIT_MS = 10_000;
 
 /** A started deskhand, as tests, the CLI and benchmarks hold it. */
 export interface RunningDeskhand {

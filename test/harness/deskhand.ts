@@ -29,6 +29,8 @@ export interface TestDeskhandOptions {
   database?: TestDatabase;
   /** Runs deskhand in Socket Mode (SLACK_APP_TOKEN, no signing secret) against a fake Socket Mode endpoint. */
   socketMode?: FakeSocketModeOptions | true;
+  /** How long start waits for MCP services (see StartOptions). */
+  mcpStartWaitMs?: number;
 }
 
 /** deskhand started in-process on a fresh database, talking to a fake Slack, as a real workspace would. */
@@ -57,6 +59,7 @@ export async function startTestDeskhand(options: TestDeskhandOptions = {}): Prom
     database,
     env,
     host: '127.0.0.1',
+    mcpStartWaitMs: options.mcpStartWaitMs,
     logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', pretty: false }),
   }).catch(async (error: unknown) => {
     await socket?.close();

@@ -40,6 +40,8 @@ describe('a ticket desk that is slow to start', () => {
     t = await startTestDeskhand({
       servicesYaml: servicesYaml(helpscout.url),
       env: { TEST_HELPSCOUT_SECRET: FAKE_HELPSCOUT.appSecret },
+      // Serve at once, so HelpScout really joins after start.
+      mcpStartWaitMs: 0,
     });
   }, 60_000);
   afterAll(async () => {

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, min } from 'drizzle-orm';
+import { and, asc, count, eq, gte, min, sql } from 'drizzle-orm';
 import type { SupportStore } from '../../support/ports.js';
 import type {
   Answer,
@@ -22,64 +22,47 @@ export class DrizzleSupportStore implements SupportStore {
   constructor(private readonly db: Db) {}
 
   async saveQuestion(question: Question): Promise<void> {
-    await this.db
-      .insert(questions)
-      .values({
-        id: question.id,
-        createdAt: question.createdAt,
-        entryPoint: question.entryPoint,
-        text: question.text,
-        textTruncated: question.truncated,
-        fingerprint: question.fingerprint,
-        askerId: question.askerId,
-        teamId: question.teamId,
-        channelId: question.channelId,
-        channelKind: question.channelKind,
-        threadTs: question.threadTs,
-        messageTs: question.messageTs,
-        permalink: question.permalink,
-        responseUrl: question.responseUrl,
-        parentQuestionId: question.parentQuestionId,
-        urgency: question.triage.urgency,
-        category: question.triage.category,
-      })
-      .onConflictDoNothing({ target: questions.id });
+    await insertQuestionStatement(this.db).execute({
+      id: question.id,
+      createdAt: question.createdAt,
+      entryPoint: question.entryPoint,
+      text: question.text,
+      textTruncated: question.truncated,
+      fingerprint: question.fingerprint,
+      askerId: question.askerId,
+      teamId: question.teamId ?? null,
+      channelId: question.channelId ?? null,
+      channelKind: question.channelKind,
+      threadTs: question.threadTs ?? null,
+      messageTs: question.messageTs ?? null,
+      permalink: question.permalink ?? null,
+      responseUrl: question.responseUrl ?? null,
+      parentQuestionId: question.parentQuestionId ?? null,
+      urgency: question.triage.urgency,
+      category: question.triage.category,
+    });
   }
 
   async saveAnswer(answer: Answer): Promise<void> {
     const { question } = answer;
-    await this.db.transaction(async (tx) => {
-      await tx
-        .update(questions)
-        .set({
-          status: 'answered',
-          answeredAt: new Date(question.createdAt.getTime() + answer.tookMs),
-          answerMs: answer.tookMs,
-          found: answer.found,
-          topScore: answer.hits[0]?.relevance ?? 0,
-          hitCount: answer.lookups.reduce((sum, lookup) => sum + lookup.hits.length, 0),
-          hits: [
-            ...answer.hits,
-            ...(answer.related ?? []).map((hit): StoredHit => ({ ...hit, nearMiss: true })),
-          ],
-        })
-        .where(eq(questions.id, question.id));
-      // A retried write must not double the lookups: they are written once, with the answer.
-      await tx.delete(lookups).where(eq(lookups.questionId, question.id));
-      if (answer.lookups.length > 0) {
-        await tx.insert(lookups).values(
-          answer.lookups.map((lookup) => ({
-            questionId: question.id,
-            createdAt: question.createdAt,
-            source: lookup.source,
-            status: lookup.status,
-            hits: lookup.hits.length,
-            latencyMs: lookup.latencyMs,
-            error: lookup.error,
-          })),
-        );
-      }
+    const params: Record<string, unknown> = {
+      id: question.id,
+      answeredAt: new Date(question.createdAt.getTime() + answer.tookMs),
+      answerMs: answer.tookMs,
+      found: answer.found,
+      topScore: answer.hits[0]?.relevance ?? 0,
+      hitCount: answer.lookups.reduce((sum, lookup) => sum + lookup.hits.length, 0),
+      hits: [...answer.hits, ...(answer.related ?? []).map((hit): StoredHit => ({ ...hit, nearMiss: true }))],
+      createdAt: question.createdAt,
+    };
+    answer.lookups.forEach((lookup, i) => {
+      params[`source${i}`] = lookup.source;
+      params[`status${i}`] = lookup.status;
+      params[`hits${i}`] = lookup.hits.length;
+      params[`latencyMs${i}`] = lookup.latencyMs;
+      params[`error${i}`] = lookup.error ?? null;
     });
+    await saveAnswerStatement(this.db, answer.lookups.length).execute(params);
   }
 
   async markFailed(questionId: string): Promise<void> {
@@ -168,17 +151,147 @@ export async function countRecent(
   since: Date,
   teamId?: string,
 ): Promise<{ count: number; oldest?: Date }> {
-  const [row] = await db
+  // A placeholder in a condition skips the column mapping (one in values does not): the date goes as ISO text.
+  const { countRecent: anyTeam, countRecentInTeam } = statements(db);
+  const [row] = teamId
+    ? await countRecentInTeam.execute({ askerId, since: since.toISOString(), teamId })
+    : await anyTeam.execute({ askerId, since: since.toISOString() });
+  return { count: Number(row?.count ?? 0), oldest: row?.oldest ? new Date(row.oldest) : undefined };
+}
+
+/**
+ * Saving an answer is one statement, so one round trip and atomic without a transaction: the
+ * question is marked answered and its lookups replaced (a retried write must not double them).
+ * The delete sees only the rows from before this statement, never the ones it inserts. Built
+ * once per number of lookups (one per knowledge source).
+ */
+function buildSaveAnswer(db: Db, lookupCount: number) {
+  const answered = db.$with('answered').as(
+    db
+      .update(questions)
+      .set(
+        // Placeholders stand for the typed values (drizzle maps them through each column when filled).
+        {
+          status: 'answered',
+          answeredAt: sql.placeholder('answeredAt'),
+          answerMs: sql.placeholder('answerMs'),
+          found: sql.placeholder('found'),
+          topScore: sql.placeholder('topScore'),
+          hitCount: sql.placeholder('hitCount'),
+          hits: sql.placeholder('hits'),
+        } as unknown as Partial<typeof questions.$inferInsert>,
+      )
+      .where(eq(questions.id, sql.placeholder('id')))
+      .returning({ id: questions.id }),
+  );
+  const cleared = db.$with('cleared').as(
+    db
+      .delete(lookups)
+      .where(eq(lookups.questionId, sql.placeholder('id')))
+      .returning({ id: lookups.id }),
+  );
+  if (lookupCount === 0)
+    return db.with(answered, cleared).select({ id: answered.id }).from(answered).prepare('save_answer_0');
+  const rows = Array.from({ length: lookupCount }, (_, i) => ({
+    questionId: sql.placeholder('id'),
+    createdAt: sql.placeholder('createdAt'),
+    source: sql.placeholder(`source${i}`),
+    status: sql.placeholder(`status${i}`),
+    hits: sql.placeholder(`hits${i}`),
+    latencyMs: sql.placeholder(`latencyMs${i}`),
+    error: sql.placeholder(`error${i}`),
+  }));
+  return db
+    .with(answered, cleared)
+    .insert(lookups)
+    .values(rows as unknown as Array<typeof lookups.$inferInsert>) // placeholders stand for the typed values
+    .prepare(`save_answer_${lookupCount}`);
+}
+
+type SaveAnswer = ReturnType<typeof buildSaveAnswer>;
+const savedAnswerStatements = new WeakMap<Db, Map<number, SaveAnswer>>();
+
+function saveAnswerStatement(db: Db, lookupCount: number): SaveAnswer {
+  let byCount = savedAnswerStatements.get(db);
+  if (!byCount) {
+    byCount = new Map();
+    savedAnswerStatements.set(db, byCount);
+  }
+  let statement = byCount.get(lookupCount);
+  if (!statement) {
+    statement = buildSaveAnswer(db, lookupCount);
+    byCount.set(lookupCount, statement);
+  }
+  return statement;
+}
+
+// The statements every question runs, built once per database rather than once per question:
+// building a drizzle query costs more CPU than Postgres spends running these.
+const prepared = new WeakMap<
+  Db,
+  { insertQuestion: InsertQuestion; countRecent: CountRecent; countRecentInTeam: CountRecent }
+>();
+
+function statements(db: Db) {
+  let built = prepared.get(db);
+  if (!built) {
+    built = {
+      insertQuestion: buildInsertQuestion(db),
+      countRecent: buildCountRecent(db, false),
+      countRecentInTeam: buildCountRecent(db, true),
+    };
+    prepared.set(db, built);
+  }
+  return built;
+}
+
+const insertQuestionStatement = (db: Db) => statements(db).insertQuestion;
+
+type InsertQuestion = ReturnType<typeof buildInsertQuestion>;
+type CountRecent = ReturnType<typeof buildCountRecent>;
+
+const QUESTION_COLUMNS = [
+  'id',
+  'createdAt',
+  'entryPoint',
+  'text',
+  'textTruncated',
+  'fingerprint',
+  'askerId',
+  'teamId',
+  'channelId',
+  'channelKind',
+  'threadTs',
+  'messageTs',
+  'permalink',
+  'responseUrl',
+  'parentQuestionId',
+  'urgency',
+  'category',
+] as const;
+
+function buildInsertQuestion(db: Db) {
+  const values = Object.fromEntries(QUESTION_COLUMNS.map((column) => [column, sql.placeholder(column)]));
+  return db
+    .insert(questions)
+    .values(values as unknown as typeof questions.$inferInsert) // placeholders stand for the typed values
+    .onConflictDoNothing({ target: questions.id })
+    .prepare('insert_question');
+}
+
+function buildCountRecent(db: Db, withTeam: boolean) {
+  return db
     .select({ count: count(), oldest: min(questions.createdAt) })
     .from(questions)
     .where(
       and(
-        eq(questions.askerId, askerId),
-        gte(questions.createdAt, since),
-        teamId ? eq(questions.teamId, teamId) : undefined,
+        eq(questions.askerId, sql.placeholder('askerId')),
+        gte(questions.createdAt, sql.placeholder('since')),
+        // One workspace's user id is another person in another workspace (OAuth installs).
+        withTeam ? eq(questions.teamId, sql.placeholder('teamId')) : undefined,
       ),
-    );
-  return { count: Number(row?.count ?? 0), oldest: row?.oldest ? new Date(row.oldest) : undefined };
+    )
+    .prepare(withTeam ? 'count_recent_questions_in_team' : 'count_recent_questions');
 }
 
 function toQuestion(row: QuestionRow): Question {
