@@ -158,11 +158,11 @@ describe('Socket Mode, end to end through the real deskhand and a fake Socket Mo
   });
 
   it('the ticket modal: errors come back in the ack payload, a good submission closes it and saves the ticket', async () => {
-    await t.driver.slashCommand({ userId: ASKER, text: 'how do I change my plan?' });
+    await t.driver.slashCommand({ userId: ASKER, text: 'How do I reset my password?' });
     const card = await t.slack.waitForMessage(
       (message) =>
         message.ephemeralTo === ASKER &&
-        /change my plan/.test(cardText(message)) &&
+        /reset my password/.test(cardText(message)) &&
         /answer_create_ticket/.test(cardText(message)),
       15_000,
     );

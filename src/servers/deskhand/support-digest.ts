@@ -23,6 +23,9 @@ const digestResultSchema = {
     )
     .describe('Questions nobody could answer, near-duplicates grouped, most frequent first'),
   sources: z.array(z.looseObject({ source: z.string(), calls: z.number(), errorRate: z.number() })),
+  channels: z
+    .array(z.looseObject({ channelId: z.string(), requests: z.number() }))
+    .describe('Per support channel: requests, answered by the bot alone, first human response, SLA breaches'),
 };
 
 /** `support_digest { since? }`: the digest's figures, with nothing that was asked privately. */
