@@ -464,6 +464,7 @@ describe.skipIf(!canRun)('faults injected into running processes (needs TEST_DAT
         req.on('error', reject);
         req.end(body);
       });
+    // The driver is the fake Slack's one outbound side: its transport is put back after this test.
     const driver = slackDriver(slack, `${deskhand.url}/slack/events`);
     driver.transport = ({ request: signed }) => post(signed.body, signed.headers);
     try {
@@ -487,6 +488,7 @@ describe.skipIf(!canRun)('faults injected into running processes (needs TEST_DAT
       );
       expect(row.lost).toBe(0);
     } finally {
+      driver.transport = undefined;
       agent.destroy();
     }
   }, 90_000);
