@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { PeriodicTask } from '../periodic-task.js';
 import type { AlertService } from './alert-service.js';
 
 export interface EscalationWorkerOptions {
@@ -9,38 +10,13 @@ export interface EscalationWorkerOptions {
 }
 
 /** Looks for alerts no one took in time and escalates them, every `intervalMs`, one run at a time. */
-export class EscalationWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
-
-  constructor(private readonly options: EscalationWorkerOptions) {}
-
-  start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      void this.runOnce();
-    }, this.options.intervalMs ?? 30_000);
-    this.timer.unref();
-  }
-
-  /** One pass; a pass already under way is joined rather than doubled. Resolves to how many were escalated. */
-  runOnce(): Promise<number> {
-    this.running ??= this.options.alerts
-      .escalateDue()
-      .catch((error: unknown) => {
-        this.options.logger.warn({ err: (error as Error).message }, 'escalation run failed');
-        return 0;
-      })
-      .finally(() => {
-        this.running = undefined;
-      });
-    return this.running;
-  }
-
-  /** Stops the timer and waits for a pass under way. */
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+export class EscalationWorker extends PeriodicTask {
+  constructor(options: EscalationWorkerOptions) {
+    super({
+      run: () => options.alerts.escalateDue(),
+      logger: options.logger,
+      intervalMs: options.intervalMs ?? 30_000,
+      what: 'escalation run',
+    });
   }
 }
