@@ -356,11 +356,16 @@ describe.skipIf(!canRun)('faults injected into running processes (needs TEST_DAT
     };
     expect(readiness.failing.database).toBeDefined();
     const acks: number[] = [];
-    for (let i = 0; i < 3; i++)
-      acks.push((await send(deskhand, `cancel my subscription ${tag} ${i}`)).status);
-    for (let i = 0; i < 3; i++) await cardFor(`${tag} ${i}`);
-    expect(await storedCount(tag)).toBe(0);
-    await proxy.restore();
+    try {
+      for (let i = 0; i < 3; i++)
+        acks.push((await send(deskhand, `cancel my subscription ${tag} ${i}`)).status);
+      // Generous: an urgent card waits for its ticket's insert to fail while Postgres is away.
+      for (let i = 0; i < 3; i++) await cardFor(`${tag} ${i}`, 45_000);
+      expect(await storedCount(tag)).toBe(0);
+    } finally {
+      // A failure above must not leave Postgres cut for the faults after this one.
+      await proxy.restore();
+    }
     await waitFor('readyz 200', async () =>
       (await fetch(`${deskhand.url}/readyz`)).status === 200 ? true : undefined,
     );
@@ -377,7 +382,7 @@ describe.skipIf(!canRun)('faults injected into running processes (needs TEST_DAT
     );
     expect(row.storedRows).toBe(3);
     expect(row.lost).toBe(0);
-  });
+  }, 90_000);
 
   it('Postgres down, then deskhand killed: what was acknowledged is spooled, replayed after the restart, stored once', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'deskhand-spool-fault-'));
@@ -391,19 +396,29 @@ describe.skipIf(!canRun)('faults injected into running processes (needs TEST_DAT
     const acks: number[] = [];
     for (let i = 0; i < 4; i++) acks.push((await send(first, `export my data ${tag} ${i}`)).status);
     acks.push((await send(first, `--urgent checkout is failing for every customer ${tag} 4`)).status);
-    for (let i = 0; i < 5; i++) await cardFor(`${tag} ${i}`, 60_000);
-    // The urgent case reaches the support channel while Postgres is still away.
-    const alert = await slack.waitForMessage(
-      (message) => message.channel === ALERTS_CHANNEL && cardText(message).includes(`${tag} 4`),
-      30_000,
-    );
-    expect(cardText(alert)).toMatch(/alert_take/);
-    expect(await storedCount(tag)).toBe(0);
+    let alert: EmulatedMessage;
+    try {
+      for (let i = 0; i < 5; i++) await cardFor(`${tag} ${i}`, 60_000);
+      // The urgent case reaches the support channel while Postgres is still away.
+      alert = await slack.waitForMessage(
+        (message) => message.channel === ALERTS_CHANNEL && cardText(message).includes(`${tag} 4`),
+        30_000,
+      );
+      expect(cardText(alert)).toMatch(/alert_take/);
+      expect(await storedCount(tag)).toBe(0);
+    } catch (error) {
+      await proxy.restore();
+      throw error;
+    }
 
     await first.stop('SIGKILL');
-    const second = await start(env, { until: 'healthz' });
-    expect((await fetch(`${second.url}/readyz`)).status).toBe(503);
-    await proxy.restore();
+    let second: DeskhandProcess;
+    try {
+      second = await start(env, { until: 'healthz' });
+      expect((await fetch(`${second.url}/readyz`)).status).toBe(503);
+    } finally {
+      await proxy.restore();
+    }
     await waitFor('readyz 200 after the restart', async () =>
       (await fetch(`${second.url}/readyz`)).status === 200 ? true : undefined,
     );
