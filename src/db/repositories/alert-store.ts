@@ -25,17 +25,7 @@ export class DrizzleAlertStore implements AlertStore {
   }
 
   async insert(alert: NewAlert): Promise<Alert> {
-    const [row] = await this.db
-      .insert(alerts)
-      .values({
-        questionId: alert.questionId,
-        ticketId: alert.ticketId,
-        channelId: alert.channelId,
-        urgency: alert.urgency,
-        category: alert.category,
-        createdAt: alert.createdAt,
-      })
-      .returning();
+    const [row] = await this.db.insert(alerts).values(alertValues(alert)).returning();
     return toAlert(row as AlertRow);
   }
 
@@ -43,15 +33,7 @@ export class DrizzleAlertStore implements AlertStore {
   async insertIfAbsent(alert: NewAlert & { messageTs?: string }): Promise<void> {
     await this.db
       .insert(alerts)
-      .values({
-        questionId: alert.questionId,
-        ticketId: alert.ticketId,
-        channelId: alert.channelId,
-        urgency: alert.urgency,
-        category: alert.category,
-        createdAt: alert.createdAt,
-        messageTs: alert.messageTs,
-      })
+      .values(alertValues(alert))
       .onConflictDoNothing({ target: alerts.questionId });
   }
 
@@ -121,6 +103,19 @@ export class DrizzleAlertStore implements AlertStore {
       .set({ escalatedAt: null })
       .where(and(eq(alerts.id, id), eq(alerts.escalatedAt, claimedAt)));
   }
+}
+
+/** The row of a new alert; `messageTs` only for one posted before it could be stored. */
+function alertValues(alert: NewAlert & { messageTs?: string }): typeof alerts.$inferInsert {
+  return {
+    questionId: alert.questionId,
+    ticketId: alert.ticketId,
+    channelId: alert.channelId,
+    urgency: alert.urgency,
+    category: alert.category,
+    createdAt: alert.createdAt,
+    messageTs: alert.messageTs,
+  };
 }
 
 function toAlert(row: AlertRow): Alert {
