@@ -8,8 +8,9 @@ const PROFILES = ['deskhand', 'notion-official'] as const;
 
 const serviceSchema = z
   .object({
-    transport: z.enum(['http', 'sse', 'websocket', 'stdio'], {
-      error: 'transport must be one of http, sse, websocket, stdio',
+    /** `builtin`: deskhand's own kb inside the bot's process (no child process), over `env.KNOWLEDGE_DIR`. */
+    transport: z.enum(['http', 'sse', 'websocket', 'stdio', 'builtin'], {
+      error: 'transport must be one of http, sse, websocket, stdio, builtin',
     }),
     url: z.url('url must be a URL').optional(),
     command: z.string().min(1).optional(),
@@ -32,7 +33,7 @@ const serviceSchema = z
     if (service.transport === 'stdio' && !service.command) {
       ctx.addIssue({ code: 'custom', path: ['command'], message: 'a stdio service needs a command' });
     }
-    if (service.transport !== 'stdio' && !service.url) {
+    if (service.transport !== 'stdio' && service.transport !== 'builtin' && !service.url) {
       ctx.addIssue({ code: 'custom', path: ['url'], message: `a ${service.transport} service needs a url` });
     }
   });

@@ -105,7 +105,7 @@ export class ServiceConnection {
     );
     timer.unref();
     try {
-      transport = createTransport(this.config);
+      transport = await createTransport(this.config, this.logger);
       if (transport instanceof StdioClientTransport) this.pipeStderr(transport);
       const client = new Client({ name: 'deskhand', version: '0.1.0' }, { capabilities: {} });
       client.onclose = () => this.onClosed(client);

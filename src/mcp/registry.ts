@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import { BrokenCircuitError, BulkheadRejectedError, TaskCancelledError } from 'cockatiel';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { selfCommand } from '../runtime/self-command.js';
 import {
   type CreatedTicket,
   type KnowledgeSource,
@@ -53,16 +52,17 @@ const DEFAULT_LABELS: Record<string, string> = {
   helpscout: 'HelpScout',
 };
 
-/** The built-in knowledge base over stdio: the one source when there is no services file. */
+/**
+ * The built-in knowledge base, inside the bot's process: the one source when there is no services
+ * file. (`deskhand mcp kb` serves the same server on stdio or HTTP for a services file.)
+ */
 export function defaultServices(options: { knowledgeDir: string }): McpServiceConfig[] {
-  const kb = selfCommand(['mcp', 'kb']);
   return [
     {
       name: 'kb',
-      transport: 'stdio',
-      command: kb.command,
-      args: kb.args,
-      env: { KNOWLEDGE_DIR: resolve(options.knowledgeDir), LOG_LEVEL: 'warn' },
+      transport: 'builtin',
+      args: [],
+      env: { KNOWLEDGE_DIR: resolve(options.knowledgeDir) },
       headers: {},
       timeout_ms: 5_000,
       connect_timeout_ms: 20_000,

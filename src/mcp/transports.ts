@@ -2,12 +2,13 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { Logger } from 'pino';
 import { resolveOwnServer } from '../runtime/self-command.js';
 import type { McpServiceConfig } from './types.js';
 import { HeaderWebSocketTransport } from './websocket-transport.js';
 
 /** Builds the SDK transport a service's config asks for. A new one per connection attempt. */
-export function createTransport(service: McpServiceConfig): Transport {
+export async function createTransport(service: McpServiceConfig, logger?: Logger): Promise<Transport> {
   const headers: Record<string, string> = { ...service.headers };
   if (service.auth_token) headers.Authorization = `Bearer ${service.auth_token}`;
   switch (service.transport) {
@@ -34,6 +35,11 @@ export function createTransport(service: McpServiceConfig): Transport {
       return new SSEClientTransport(new URL(service.url as string), { requestInit: { headers } });
     case 'websocket':
       return new HeaderWebSocketTransport(new URL(service.url as string), headers);
+    case 'builtin': {
+      // Loaded only by a process that runs the built-in kb, not by every user of the MCP layer.
+      const { connectBuiltinKb } = await import('./builtin-kb.js');
+      return connectBuiltinKb(service.env.KNOWLEDGE_DIR ?? 'knowledge', logger);
+    }
   }
 }
 

@@ -92,7 +92,7 @@ describe('the MCP services file', () => {
 
   it('points at the line of a bad value', () => {
     expect(errorOf('services:\n  kb:\n    transport: carrier-pigeon\n    command: node\n')).toBe(
-      'mcp_services.yml:3: transport must be one of http, sse, websocket, stdio (services.kb.transport)',
+      'mcp_services.yml:3: transport must be one of http, sse, websocket, stdio, builtin (services.kb.transport)',
     );
     expect(errorOf('services:\n  kb:\n    transport: stdio\n')).toMatch(
       /^mcp_services\.yml:2: a stdio service needs a command/,
