@@ -13,6 +13,7 @@ import {
 } from './blocks/index.js';
 import { card, contextLine } from './blocks/parts.js';
 import type { SlackDeps } from './deps.js';
+import { emailOf } from './user-email.js';
 
 /** What answering a question produced: the card to show the asker, and what was done about it. */
 export interface AnsweredQuestion {
@@ -108,17 +109,6 @@ async function raiseAlert(deps: SlackDeps, answer: Answer, ticket?: Ticket): Pro
       { questionId: answer.question.id, err: (error as Error).message },
       'could not raise the alert for an urgent question',
     );
-    return undefined;
-  }
-}
-
-/** The asker's email for the ticket desk, when Slack shares it (users:read.email). */
-async function emailOf(client: WebClient, userId: string): Promise<string | undefined> {
-  if (!/^[UW][A-Z0-9]{2,}$/.test(userId)) return undefined;
-  try {
-    const { user } = await client.users.info({ user: userId });
-    return user?.profile?.email || undefined;
-  } catch {
     return undefined;
   }
 }

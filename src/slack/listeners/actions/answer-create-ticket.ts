@@ -5,6 +5,7 @@ import type { Answer } from '../../../support/types.js';
 import { noticeCard, type TicketModalInput, ticketCard, ticketModal } from '../../blocks/index.js';
 import type { SlackDeps } from '../../deps.js';
 import { ticketView } from '../../ticket-notifier.js';
+import { emailOf } from '../../user-email.js';
 import { isFirstDelivery } from '../middleware/first-delivery.js';
 import { encodeTicketModalMetadata } from '../views/ticket-modal-metadata.js';
 
@@ -113,16 +114,6 @@ export function answerCreateTicketCallback(deps: SlackDeps) {
       logger.warn(`adding the email to the ticket modal failed: ${(error as Error).message}`);
     }
   };
-}
-
-/** The person's email from their Slack profile (needs users:read.email), if Slack shares it. */
-async function emailOf(client: WebClient, userId: string): Promise<string | undefined> {
-  try {
-    const { user } = await client.users.info({ user: userId });
-    return user?.profile?.email || undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The thread a clicked card is a reply in, if it is one. */
