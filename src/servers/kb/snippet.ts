@@ -30,6 +30,13 @@ export function buildSnippet(text: string, terms: readonly string[], maxLength =
   return `${start > 0 ? '…' : ''}${passage}${end < plain.length ? '…' : ''}`;
 }
 
+/**
+ * Patterns by their terms: a question's terms are matched against several articles, and compiling
+ * a Unicode pattern costs more than running it.
+ */
+const patterns = new Map<string, RegExp>();
+const PATTERN_CACHE_MAX = 500;
+
 /** Every place a word of `text` starts with one of `terms`, in order of position. */
 function findOccurrences(text: string, terms: readonly string[]): Occurrence[] {
   const wanted = [
@@ -37,9 +44,19 @@ function findOccurrences(text: string, terms: readonly string[]): Occurrence[] {
   ];
   if (!wanted.length) return [];
   const alternatives = wanted.sort((a, b) => b.length - a.length).map(escapeRegExp);
-  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})`, 'giu');
+  // Matched in the lowercased text, without the `i` flag (case folding over all of Unicode makes
+  // the pattern slow), unless lowercasing moved a character and the indices would no longer agree.
+  const lower = text.toLowerCase();
+  const foldCase = lower.length !== text.length;
+  const key = `${foldCase ? 'i' : ''}${alternatives.join('|')}`;
+  let pattern = patterns.get(key);
+  if (!pattern) {
+    pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})`, foldCase ? 'giu' : 'gu');
+    if (patterns.size >= PATTERN_CACHE_MAX) patterns.clear();
+    patterns.set(key, pattern);
+  }
   const occurrences: Occurrence[] = [];
-  for (const match of text.matchAll(pattern)) {
+  for (const match of (foldCase ? text : lower).matchAll(pattern)) {
     occurrences.push({ term: match[0].toLowerCase(), index: match.index });
   }
   return occurrences;
