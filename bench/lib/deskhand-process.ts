@@ -8,13 +8,17 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+// @ts-expect-error: a plain JavaScript module of bin/, without types
+import { isBuildFresh } from '../../bin/build-stamp.js';
 
 type Main = typeof import('../../src/main.js');
 type Env = typeof import('../../src/config/env.js');
 
 const root = resolve(process.env.DESKHAND_ROOT ?? new URL('../..', import.meta.url).pathname);
-const { startDeskhand } = (await import(pathToFileURL(`${root}/src/main.ts`).href)) as Main;
-const { loadEnv } = (await import(pathToFileURL(`${root}/src/config/env.ts`).href)) as Env;
+// What `npm start` runs: the compiled build when it is current, else the sources (through tsx).
+const code = isBuildFresh(root) ? { dir: 'dist', ext: 'js' } : { dir: 'src', ext: 'ts' };
+const { startDeskhand } = (await import(pathToFileURL(`${root}/${code.dir}/main.${code.ext}`).href)) as Main;
+const { loadEnv } = (await import(pathToFileURL(`${root}/${code.dir}/config/env.${code.ext}`).href)) as Env;
 
 const running = await startDeskhand(loadEnv(process.env), { host: '127.0.0.1' });
 const session = new Session();
