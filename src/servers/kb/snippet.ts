@@ -30,33 +30,42 @@ export function buildSnippet(text: string, terms: readonly string[], maxLength =
   return `${start > 0 ? '…' : ''}${passage}${end < plain.length ? '…' : ''}`;
 }
 
-/**
- * Patterns by their terms: a question's terms are matched against several articles, and compiling
- * a Unicode pattern costs more than running it.
- */
-const patterns = new Map<string, RegExp>();
-const PATTERN_CACHE_MAX = 500;
+/** Each text's words with where they start, lowercased: the kb's texts are few and searched again and again. */
+const wordsByText = new Map<string, Occurrence[]>();
+const WORDS_CACHE_MAX = 2000;
+const WORD = /[\p{L}\p{N}]+/gu;
+
+function wordsOf(text: string): Occurrence[] {
+  let words = wordsByText.get(text);
+  if (!words) {
+    words = [];
+    for (const match of text.matchAll(WORD)) words.push({ term: match[0].toLowerCase(), index: match.index });
+    if (wordsByText.size >= WORDS_CACHE_MAX) wordsByText.clear();
+    wordsByText.set(text, words);
+  }
+  return words;
+}
 
 /** Every place a word of `text` starts with one of `terms`, in order of position. */
 function findOccurrences(text: string, terms: readonly string[]): Occurrence[] {
   const wanted = [
     ...new Set(terms.map((term) => term.trim().toLowerCase()).filter((term) => term.length > 1)),
-  ];
+  ].sort((a, b) => b.length - a.length);
   if (!wanted.length) return [];
-  const alternatives = wanted.sort((a, b) => b.length - a.length).map(escapeRegExp);
-  // Matched in the lowercased text, without the `i` flag (case folding over all of Unicode makes
-  // the pattern slow), unless lowercasing moved a character and the indices would no longer agree.
-  const lower = text.toLowerCase();
-  const foldCase = lower.length !== text.length;
-  const key = `${foldCase ? 'i' : ''}${alternatives.join('|')}`;
-  let pattern = patterns.get(key);
-  if (!pattern) {
-    pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})`, foldCase ? 'giu' : 'gu');
-    if (patterns.size >= PATTERN_CACHE_MAX) patterns.clear();
-    patterns.set(key, pattern);
-  }
+  if (wanted.some((term) => /[^\p{L}\p{N}]/u.test(term))) return findWithPattern(text, wanted);
   const occurrences: Occurrence[] = [];
-  for (const match of (foldCase ? text : lower).matchAll(pattern)) {
+  for (const word of wordsOf(text)) {
+    const term = wanted.find((candidate) => word.term.startsWith(candidate));
+    if (term) occurrences.push({ term, index: word.index });
+  }
+  return occurrences;
+}
+
+/** The same for terms of more than one word ("sign-in"): a pattern over the text. */
+function findWithPattern(text: string, wanted: readonly string[]): Occurrence[] {
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${wanted.map(escapeRegExp).join('|')})`, 'giu');
+  const occurrences: Occurrence[] = [];
+  for (const match of text.matchAll(pattern)) {
     occurrences.push({ term: match[0].toLowerCase(), index: match.index });
   }
   return occurrences;
