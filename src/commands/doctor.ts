@@ -1,10 +1,10 @@
 import { resolveServices } from '../compose/services.js';
 import type { AppConfig } from '../config/env.js';
 import { openConfiguredDatabase } from '../db/client.js';
-import { OpenAiEmbeddings } from '../llm/openai-embeddings.js';
 import { McpRegistry } from '../mcp/index.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetricsRegistry } from '../observability/metrics.js';
+import { checkEmbeddings } from './doctor-embeddings.js';
 import { checkSlack } from './doctor-slack.js';
 
 interface Check {
@@ -47,7 +47,7 @@ export async function runDoctor(_args: string[], config: AppConfig): Promise<num
     }
   }
 
-  if (config.embeddings) checks.push(await checkEmbeddings(config.embeddings));
+  if (config.embeddings) checks.push(await checkEmbeddings(config.embeddings, SAMPLE_QUERY));
 
   let services: ReturnType<typeof resolveServices> = [];
   try {
@@ -111,31 +111,6 @@ export async function runDoctor(_args: string[], config: AppConfig): Promise<num
   const failed = checks.filter((check) => !check.ok).length;
   console.log(failed === 0 ? '\nAll checks passed.' : `\n${failed} check${failed === 1 ? '' : 's'} failed.`);
   return failed === 0 ? 0 : 1;
-}
-
-/** One text embedded by the EMBEDDINGS_MODEL: the endpoint answers, with vectors of some dimension. */
-async function checkEmbeddings(embeddings: NonNullable<AppConfig['embeddings']>): Promise<Check> {
-  const embedder = new OpenAiEmbeddings({
-    baseUrl: embeddings.baseUrl,
-    model: embeddings.model,
-    apiKey: embeddings.apiKey,
-  });
-  const started = performance.now();
-  try {
-    const [vector] = await embedder.embed([SAMPLE_QUERY], { signal: AbortSignal.timeout(15_000) });
-    const ms = Math.round(performance.now() - started);
-    return {
-      name: 'embeddings',
-      ok: true,
-      detail: `${embeddings.model} at ${embeddings.baseUrl}: ${vector?.length ?? 0} dimensions in ${ms} ms`,
-    };
-  } catch (error) {
-    return {
-      name: 'embeddings',
-      ok: false,
-      detail: `${embeddings.model} at ${embeddings.baseUrl}: ${(error as Error).message}`,
-    };
-  }
 }
 
 function printTable(checks: Check[]): void {

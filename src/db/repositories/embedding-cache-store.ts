@@ -11,15 +11,18 @@ export class DrizzleEmbeddingCache implements EmbeddingCache {
   async get(model: string, texts: readonly string[]): Promise<Map<string, number[]>> {
     const found = new Map<string, number[]>();
     if (texts.length === 0) return found;
-    const byHash = new Map(texts.map((text) => [textHash(text), text]));
+    const hashes = texts.map(textHash);
     const rows = await this.db
       .select({ textHash: embeddingCache.textHash, dims: embeddingCache.dims, vector: embeddingCache.vector })
       .from(embeddingCache)
-      .where(and(eq(embeddingCache.model, model), inArray(embeddingCache.textHash, [...byHash.keys()])));
-    for (const row of rows) {
-      const text = byHash.get(row.textHash);
-      // A row cut short (by hand, or a bug) is treated as absent: it is embedded again.
-      if (text !== undefined && row.vector.length === row.dims) found.set(text, row.vector);
+      .where(and(eq(embeddingCache.model, model), inArray(embeddingCache.textHash, [...new Set(hashes)])));
+    // A row cut short (by hand, or a bug) is treated as absent: it is embedded again.
+    const byHash = new Map(
+      rows.filter((row) => row.vector.length === row.dims).map((row) => [row.textHash, row.vector]),
+    );
+    for (const [index, text] of texts.entries()) {
+      const vector = byHash.get(hashes[index] as string);
+      if (vector) found.set(text, vector);
     }
     return found;
   }
