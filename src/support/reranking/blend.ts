@@ -4,7 +4,7 @@ import type { RankedHit } from '../types.js';
 /** The share of the relevance the embeddings' similarity takes; the rest stays lexical. */
 export const SIMILARITY_WEIGHT = 0.3;
 /** Enough of a passage to say what it is about; embedding models cut long inputs anyway. */
-const EMBEDDED_CHARS_MAX = 2000;
+export const EMBEDDED_CHARS_MAX = 2000;
 
 /** The text of a hit that is compared with the question: its title and best passage, or its snippet. */
 export function embeddedText(hit: RankedHit): string {

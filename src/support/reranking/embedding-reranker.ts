@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { mayLeaveWorkspace } from '../privacy.js';
 import type { Question, RankedHit } from '../types.js';
-import { blendSimilarity, embeddedText, SIMILARITY_WEIGHT } from './blend.js';
+import { blendSimilarity, EMBEDDED_CHARS_MAX, embeddedText, SIMILARITY_WEIGHT } from './blend.js';
 import { type Embedder, EmbedderError, type EmbeddingCache, type Reranker } from './ports.js';
 
 /** How long an answer waits for the embeddings before it goes out on the lexical ranking. */
@@ -73,7 +73,7 @@ export class EmbeddingReranker implements Reranker {
     const unique = [...new Set(texts)];
     const byText = cache ? await cache.get(embedder.model, unique) : new Map<string, number[]>();
     const missing = unique.filter((text) => !byText.has(text));
-    const fresh = await embedder.embed([questionText.slice(0, 2000), ...missing], { signal });
+    const fresh = await embedder.embed([questionText.slice(0, EMBEDDED_CHARS_MAX), ...missing], { signal });
     const [question, ...missingVectors] = fresh;
     if (!question || missingVectors.length !== missing.length)
       throw new EmbedderError(`asked for ${missing.length + 1} embeddings, got ${fresh.length}`, 'malformed');
