@@ -7,6 +7,7 @@ import { buildAppHome } from './compose/app-home.js';
 import { buildChannelSettings } from './compose/channel-settings.js';
 import { buildMcpEndpoint } from './compose/mcp-endpoint.js';
 import { buildReplyWriter } from './compose/replies.js';
+import { buildReranker } from './compose/reranker.js';
 import { resolveServices } from './compose/services.js';
 import { buildSlackOAuth, type SlackOAuth } from './compose/slack-oauth.js';
 import { buildSupportChannels, checkSupportChannels } from './compose/support-channels.js';
@@ -169,6 +170,7 @@ export async function startDeskhand(
     questionMaxChars: config.questionMaxChars,
     questionsPerMinute: config.questionsPerMinute,
     replies: buildReplyWriter(config, database.db, logger),
+    reranker: buildReranker(config, database.db, logger),
   });
 
   const tickets = new TicketService({

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { buildReplyWriter } from '../compose/replies.js';
+import { buildReranker } from '../compose/reranker.js';
 import { resolveServices } from '../compose/services.js';
 import type { AppConfig } from '../config/env.js';
 import { openConfiguredDatabase } from '../db/client.js';
@@ -69,6 +70,7 @@ export async function runAsk(args: string[], config: AppConfig): Promise<number>
     await database.migrate();
     await registry.connectAll();
     const replies = buildReplyWriter(config, database.db, logger);
+    const reranker = buildReranker(config, database.db, logger);
     const support = new SupportService({
       sources: registry.knowledgeSources(),
       store: new DrizzleSupportStore(database.db),
@@ -76,6 +78,7 @@ export async function runAsk(args: string[], config: AppConfig): Promise<number>
       lookupDeadlineMs: config.lookupDeadlineMs,
       questionMaxChars: config.questionMaxChars,
       replies,
+      reranker,
     });
     const answer = await support.ask({
       text: question,
@@ -84,7 +87,7 @@ export async function runAsk(args: string[], config: AppConfig): Promise<number>
       channelKind: 'im',
       markedUrgent: values.urgent,
     });
-    await replies.flush();
+    await Promise.all([replies.flush(), reranker?.flush()]);
     if (values.json) {
       console.log(JSON.stringify(answerJson(answer), null, 2));
     } else {

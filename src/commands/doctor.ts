@@ -4,6 +4,7 @@ import { openConfiguredDatabase } from '../db/client.js';
 import { McpRegistry } from '../mcp/index.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetricsRegistry } from '../observability/metrics.js';
+import { checkEmbeddings } from './doctor-embeddings.js';
 import { checkSlack } from './doctor-slack.js';
 
 interface Check {
@@ -45,6 +46,8 @@ export async function runDoctor(_args: string[], config: AppConfig): Promise<num
       await database.close();
     }
   }
+
+  if (config.embeddings) checks.push(await checkEmbeddings(config.embeddings, SAMPLE_QUERY));
 
   let services: ReturnType<typeof resolveServices> = [];
   try {

@@ -95,6 +95,7 @@ export const envSchema = z.object({
   LLM_PRIVATE_OK: optionalString.pipe(
     z.enum(['true', 'false', '1', '0'], 'must be true or false').optional(),
   ),
+  EMBEDDINGS_MODEL: optionalString,
 });
 
 export type RawEnv = z.infer<typeof envSchema>;
@@ -153,6 +154,11 @@ export interface AppConfig {
   mcpToken?: string;
   /** The optional OpenAI-compatible model that writes the reply; unset: extractive replies only. */
   llm?: { baseUrl: string; model: string; apiKey?: string; deadlineMs: number; privateOk: boolean };
+  /**
+   * EMBEDDINGS_MODEL: the optional OpenAI-compatible embeddings that rerank the hits, at LLM_BASE_URL
+   * with LLM_API_KEY; private text goes to it only with LLM_PRIVATE_OK. Unset: lexical ranking only.
+   */
+  embeddings?: { baseUrl: string; model: string; apiKey?: string; privateOk: boolean };
   /** Values that must never be printed: every token and secret read above. */
   secrets: string[];
 }
@@ -246,6 +252,7 @@ export function loadEnv(env: Record<string, string | undefined> = process.env): 
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     mcpToken: mcpToken(e.DESKHAND_MCP_TOKEN),
     ...llmConfig(e),
+    ...embeddingsConfig(e),
     secrets,
   };
 }
@@ -256,8 +263,10 @@ function llmConfig(e: RawEnv): Pick<AppConfig, 'llm'> {
     return {};
   }
   if (!e.LLM_MODEL) {
+    // LLM_BASE_URL for the embeddings alone is fine: replies stay extractive.
+    if (e.EMBEDDINGS_MODEL) return {};
     throw new ConfigError(
-      'LLM_MODEL is not set: name the model to use at LLM_BASE_URL (for example gpt-4o-mini or llama3.1)',
+      'LLM_MODEL is not set: name the model to use at LLM_BASE_URL (for example gpt-4o-mini or llama3.1), or set EMBEDDINGS_MODEL to use LLM_BASE_URL for reranking only',
     );
   }
   if (e.LLM_DEADLINE_MS < 100)
@@ -268,9 +277,30 @@ function llmConfig(e: RawEnv): Pick<AppConfig, 'llm'> {
       model: e.LLM_MODEL,
       apiKey: e.LLM_API_KEY,
       deadlineMs: e.LLM_DEADLINE_MS,
-      privateOk: e.LLM_PRIVATE_OK === 'true' || e.LLM_PRIVATE_OK === '1',
+      privateOk: privateOk(e),
     },
   };
+}
+
+function embeddingsConfig(e: RawEnv): Pick<AppConfig, 'embeddings'> {
+  if (!e.EMBEDDINGS_MODEL) return {};
+  if (!e.LLM_BASE_URL) {
+    throw new ConfigError(
+      'EMBEDDINGS_MODEL needs LLM_BASE_URL: the embeddings are asked of {LLM_BASE_URL}/embeddings (for example https://api.openai.com/v1 with text-embedding-3-small)',
+    );
+  }
+  return {
+    embeddings: {
+      baseUrl: e.LLM_BASE_URL,
+      model: e.EMBEDDINGS_MODEL,
+      apiKey: e.LLM_API_KEY,
+      privateOk: privateOk(e),
+    },
+  };
+}
+
+function privateOk(e: RawEnv): boolean {
+  return e.LLM_PRIVATE_OK === 'true' || e.LLM_PRIVATE_OK === '1';
 }
 
 function slackMode(e: RawEnv): SlackMode {

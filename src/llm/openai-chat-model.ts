@@ -1,4 +1,5 @@
 import { type ChatMessage, type ChatModel, ChatModelError } from '../support/replies/index.js';
+import { endpointUrl, postOpenAi } from './openai-http.js';
 
 export interface OpenAiChatModelOptions {
   /** The API base, e.g. https://api.openai.com/v1 or http://localhost:11434/v1 (Ollama). */
@@ -9,9 +10,6 @@ export interface OpenAiChatModelOptions {
   attempts?: number;
   fetch?: typeof fetch;
 }
-
-/** A wait longer than this is not worth it: the reply has a deadline of a few seconds. */
-const RETRY_AFTER_MAX_MS = 5_000;
 
 /**
  * Any OpenAI-compatible `POST {baseUrl}/chat/completions` (OpenAI, Ollama, vLLM, llama.cpp
@@ -24,51 +22,21 @@ export class OpenAiChatModel implements ChatModel {
 
   constructor(private readonly options: OpenAiChatModelOptions) {
     this.model = options.model;
-    this.url = `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`;
+    this.url = endpointUrl(options.baseUrl, 'chat/completions');
   }
 
   async complete(messages: ChatMessage[], { signal }: { signal: AbortSignal }): Promise<string> {
-    const attempts = this.options.attempts ?? 3;
-    let lastError: ChatModelError | undefined;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      signal.throwIfAborted();
-      const response = await this.post(messages, signal);
-      if (response.ok) return parseCompletion(await response.text());
-      const body = await response.text().catch(() => '');
-      if (response.status === 429) {
-        lastError = new ChatModelError(`the model is rate-limited (429)`, 'rate_limited', 429);
-        const wait = retryAfterMs(response.headers.get('retry-after'));
-        if (wait === undefined || wait > RETRY_AFTER_MAX_MS) throw lastError;
-        await sleep(wait, signal);
-        continue;
-      }
-      lastError = new ChatModelError(
-        `the model answered ${response.status}${body ? `: ${body.slice(0, 200)}` : ''}`,
-        'http',
-        response.status,
-      );
-      if (response.status < 500) throw lastError;
-      await sleep(200 * attempt, signal);
-    }
-    throw lastError ?? new ChatModelError('the model did not answer', 'network');
-  }
-
-  private async post(messages: ChatMessage[], signal: AbortSignal): Promise<Response> {
-    const doFetch = this.options.fetch ?? fetch;
-    try {
-      return await doFetch(this.url, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          ...(this.options.apiKey ? { Authorization: `Bearer ${this.options.apiKey}` } : {}),
-        },
-        body: JSON.stringify({ model: this.model, messages, temperature: 0, stream: false }),
-        signal,
-      });
-    } catch (error) {
-      if (signal.aborted) throw error;
-      throw new ChatModelError(`the model could not be reached: ${(error as Error).message}`, 'network');
-    }
+    const body = await postOpenAi({
+      url: this.url,
+      body: { model: this.model, messages, temperature: 0, stream: false },
+      apiKey: this.options.apiKey,
+      attempts: this.options.attempts ?? 3,
+      signal,
+      fetch: this.options.fetch,
+      name: 'the model',
+      fail: (message, kind, status) => new ChatModelError(message, kind, status),
+    });
+    return parseCompletion(body);
   }
 }
 
@@ -88,27 +56,4 @@ export function parseCompletion(body: string): string {
       'malformed',
     );
   return content;
-}
-
-/** `retry-after` in ms: delta seconds or an HTTP date; undefined when absent or unreadable. */
-function retryAfterMs(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { type Clock, type KnowledgeSource, type SupportStore, systemClock } from './ports.js';
 import { decideFound, rankHits } from './ranking.js';
 import { ReplyWriter } from './replies/index.js';
+import type { Reranker } from './reranking/index.js';
 import { fingerprint, truncate } from './text.js';
 import { neutralTriager, type Triager } from './triage.js';
 import type {
@@ -33,6 +34,8 @@ export interface SupportServiceOptions {
   perSourceLimit?: number;
   /** Questions one person may ask per minute; 0 turns the limit off. */
   questionsPerMinute?: number;
+  /** Reorders the lexical ranking before the found decision (embeddings); unset: lexical only. */
+  reranker?: Reranker;
 }
 
 export type RateLimitVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
@@ -85,7 +88,8 @@ export class SupportService {
     try {
       const lookups = await Promise.all(this.sources.map((source) => this.lookUp(source, question)));
       const allHits = lookups.flatMap((lookup) => lookup.hits);
-      const ranked = rankHits(question.text, allHits, this.options.answerLimit ?? 6);
+      const lexical = rankHits(question.text, allHits, this.options.answerLimit ?? 6);
+      const ranked = this.options.reranker ? await this.options.reranker.rerank(question, lexical) : lexical;
       const decision = decideFound(ranked);
       const written = await this.replies.write(question.text, ranked, decision.found, {
         questionId: question.id,

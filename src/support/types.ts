@@ -70,6 +70,8 @@ export interface RankedHit extends KnowledgeHit {
   coverage?: number;
   /** Index in `passages` of the passage that covers the question best. */
   bestPassage?: number;
+  /** Cosine similarity of the question and the hit's best passage (0..1), when embeddings reranked it. */
+  similarity?: number;
 }
 
 /** A source a reply cites, numbered as in the reply's `[n]`. */

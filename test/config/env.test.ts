@@ -170,6 +170,52 @@ describe('reading the environment', () => {
     ).toMatchObject({ deadlineMs: 2500, privateOk: true });
   });
 
+  it('reads the optional embeddings model, at the reply model’s base URL and with its key and private switch', () => {
+    expect(loadEnv({}).embeddings).toBeUndefined();
+    expect(loadEnv({ LLM_BASE_URL: 'http://x.example/v1', LLM_MODEL: 'm' }).embeddings).toBeUndefined();
+    const both = loadEnv({
+      LLM_BASE_URL: 'https://api.openai.com/v1',
+      LLM_MODEL: 'gpt-4o-mini',
+      LLM_API_KEY: 'sk-secret-2',
+      LLM_PRIVATE_OK: 'true',
+      EMBEDDINGS_MODEL: 'text-embedding-3-small',
+    });
+    expect(both.embeddings).toEqual({
+      baseUrl: 'https://api.openai.com/v1',
+      model: 'text-embedding-3-small',
+      apiKey: 'sk-secret-2',
+      privateOk: true,
+    });
+    expect(both.llm?.model).toBe('gpt-4o-mini');
+  });
+
+  it('takes LLM_BASE_URL with EMBEDDINGS_MODEL alone: reranking with embeddings, extractive replies', () => {
+    const config = loadEnv({
+      LLM_BASE_URL: 'http://localhost:11434/v1',
+      EMBEDDINGS_MODEL: 'nomic-embed-text',
+    });
+    expect(config.llm).toBeUndefined();
+    expect(config.embeddings).toEqual({
+      baseUrl: 'http://localhost:11434/v1',
+      model: 'nomic-embed-text',
+      apiKey: undefined,
+      privateOk: false,
+    });
+  });
+
+  it('names the embeddings variable at fault', () => {
+    expect(configError({ EMBEDDINGS_MODEL: 'text-embedding-3-small' })).toMatch(
+      /^EMBEDDINGS_MODEL needs LLM_BASE_URL: the embeddings are asked of \{LLM_BASE_URL\}\/embeddings/,
+    );
+    expect(configError({ EMBEDDINGS_MODEL: 'e', LLM_MODEL: 'm' })).toMatch(/^LLM_BASE_URL is not set/);
+    expect(configError({ LLM_BASE_URL: 'http://x.example/v1' })).toMatch(
+      /^LLM_MODEL is not set: .* or set EMBEDDINGS_MODEL to use LLM_BASE_URL for reranking only$/,
+    );
+    expect(configError({ LLM_BASE_URL: 'not a url', EMBEDDINGS_MODEL: 'e' })).toMatch(
+      /^LLM_BASE_URL must be a URL/,
+    );
+  });
+
   it('names the reply model variable at fault', () => {
     expect(configError({ LLM_BASE_URL: 'not a url', LLM_MODEL: 'm' })).toMatch(/^LLM_BASE_URL must be a URL/);
     expect(configError({ LLM_BASE_URL: 'http://localhost:8080/v1' })).toMatch(/^LLM_MODEL is not set/);

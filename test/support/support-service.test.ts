@@ -7,7 +7,7 @@ import { createLogger } from '../../src/observability/logger.js';
 import type { KnowledgeSource } from '../../src/support/ports.js';
 import { ReplyWriter } from '../../src/support/replies/index.js';
 import { SupportService } from '../../src/support/support-service.js';
-import type { KnowledgeHit } from '../../src/support/types.js';
+import type { KnowledgeHit, RankedHit } from '../../src/support/types.js';
 import { createTestDatabase, type TestDatabase } from '../harness/database.js';
 
 const logger = createLogger({ level: 'silent' });
@@ -220,5 +220,35 @@ describe('answering a question', () => {
 
   it('treats a malformed id from a button as not found', async () => {
     expect(await service([]).findAnswer('not-a-uuid')).toBeUndefined();
+  });
+
+  it('lets a reranker reorder the hits before the found decision and the reply', async () => {
+    const seen: Array<{ channelKind: string; titles: string[] }> = [];
+    const lunch: KnowledgeHit = { ...passwordArticle, title: 'Team lunch', url: 'https://n/lunch', score: 1 };
+    const reranked = (rerank: (hits: RankedHit[]) => RankedHit[]) =>
+      new SupportService({
+        sources: [source('kb', async () => [passwordArticle, lunch])],
+        store: new DrizzleSupportStore(database.db),
+        logger,
+        lookupDeadlineMs: 1000,
+        questionMaxChars: 200,
+        reranker: {
+          rerank: async (question, hits) => {
+            seen.push({ channelKind: question.channelKind, titles: hits.map((hit) => hit.title) });
+            return rerank(hits);
+          },
+        },
+      });
+    const asked = { text: 'How do I reset my password?', entryPoint: 'slash' as const, askerId: 'U9' };
+
+    const promoted = await reranked((hits) =>
+      [...hits].reverse().map((hit, index) => ({ ...hit, relevance: index === 0 ? 0.9 : 0.1 })),
+    ).ask({ ...asked, channelKind: 'private' });
+    expect(seen).toEqual([{ channelKind: 'private', titles: ['Reset your password', 'Team lunch'] }]);
+    expect(promoted.found).toBe(true);
+    expect(promoted.hits.map((hit) => hit.title)).toEqual(['Team lunch']);
+
+    const demoted = await reranked((hits) => hits.map((hit) => ({ ...hit, relevance: 0.2 }))).ask(asked);
+    expect(demoted.found).toBe(false);
   });
 });

@@ -2,6 +2,7 @@ export { alerts } from './alerts.js';
 export { channelSettings } from './channel-settings.js';
 export { channelSettingsAudit } from './channel-settings-audit.js';
 export { cronRuns } from './cron-runs.js';
+export { embeddingCache } from './embedding-cache.js';
 export { feedback } from './feedback.js';
 export { lookups } from './lookups.js';
 export { questions } from './questions.js';

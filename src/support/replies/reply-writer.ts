@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { mayLeaveWorkspace } from '../privacy.js';
 import { RELATED_RELEVANCE } from '../ranking.js';
 import type { RankedHit, Reply } from '../types.js';
 import { extractiveReply } from './extractive.js';
@@ -103,8 +104,7 @@ export class ReplyWriter {
     const passages = numberPassages(ranked);
     audit.model = model.model;
     audit.passages = passages.map(({ hit: _hit, ...passage }) => passage);
-    const isPrivate = context.channelKind !== 'public' && context.entryPoint !== 'cli';
-    if (isPrivate && !this.options.privateOk) {
+    if (!mayLeaveWorkspace(context, this.options.privateOk ?? false)) {
       audit.llmOutcome = 'private';
       return undefined;
     }
