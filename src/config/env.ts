@@ -1,4 +1,4 @@
-import cron from 'node-cron';
+import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 
@@ -183,13 +183,14 @@ export function loadEnv(env: Record<string, string | undefined> = process.env): 
   const e = parsed.data;
   const slack = slackMode(e);
   const digestTimezone = e.DIGEST_TZ ?? 'UTC';
-  if (!isValidTimezone(digestTimezone)) {
+  // Checked only when set: the check loads ICU's time zone data, and UTC is always valid.
+  if (e.DIGEST_TZ !== undefined && !isValidTimezone(digestTimezone)) {
     throw new ConfigError(
       `DIGEST_TZ must be an IANA time zone such as Europe/Paris (got ${JSON.stringify(digestTimezone)})`,
     );
   }
-  const digestCron = e.DIGEST_CRON ?? '0 9 * * 1-5';
-  if (!cron.validate(digestCron)) {
+  const digestCron = e.DIGEST_CRON ?? DEFAULT_DIGEST_CRON;
+  if (digestCron !== DEFAULT_DIGEST_CRON && !isValidCron(digestCron)) {
     throw new ConfigError(
       `DIGEST_CRON is not a valid cron expression (got ${JSON.stringify(digestCron)}); for weekdays at 09:00 write "0 9 * * 1-5"`,
     );
@@ -411,4 +412,15 @@ function passwordOf(url: string | undefined): string | undefined {
 
 function withTrailingSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
+}
+
+const DEFAULT_DIGEST_CRON = '0 9 * * 1-5';
+
+/**
+ * node-cron's own check, loaded only when DIGEST_CRON is set: every command reads the environment,
+ * and `deskhand mcp kb` must start without loading the scheduler's library.
+ */
+function isValidCron(expression: string): boolean {
+  const cron = createRequire(import.meta.url)('node-cron') as { validate(expression: string): boolean };
+  return cron.validate(expression);
 }

@@ -15,7 +15,7 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
 
-const EMBEDDED_POOL_SIZE = 4;
+const EMBEDDED_POOL_SIZE = 3;
 
 /** Any number works as long as every deskhand process agrees on it. */
 const MIGRATION_LOCK_KEY = 0x6465736b; // "desk"

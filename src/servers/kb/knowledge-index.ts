@@ -1,9 +1,9 @@
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import MiniSearch from 'minisearch';
-import { parse as parseYaml } from 'yaml';
 import type { Logger } from '../../observability/logger.js';
 import { analyse } from '../../support/analysis.js';
 
@@ -471,4 +471,10 @@ function inlineText(text: string): string {
 function titleFromFileName(path: string): string {
   const name = basename(path).replace(/\.md$/i, '').replace(/[-_]+/g, ' ').trim();
   return name ? name.charAt(0).toUpperCase() + name.slice(1) : path;
+}
+
+/** The YAML parser, loaded with the first article that has front matter (not at `deskhand mcp kb`'s start). */
+function parseYaml(text: string): unknown {
+  const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  return parse(text);
 }

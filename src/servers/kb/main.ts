@@ -22,12 +22,20 @@ export interface RunKbServerOptions {
 export async function runKbServer(options: RunKbServerOptions): Promise<RunningMcpServer> {
   const logger = options.logger;
   const knowledgeBase = new KnowledgeBase({ knowledgeDir: options.knowledgeDir, logger });
-  // Index at start, so a missing folder shows in the log right away (searches report it too), but
-  // without making the client wait for it to connect: the first search waits for this same build.
-  void knowledgeBase.index().catch((error: unknown) => {
-    logger.warn({ err: error, knowledgeDir: knowledgeBase.knowledgeDir }, (error as Error).message);
-  });
-  return serveMcp(() => createKbServer({ knowledgeDir: options.knowledgeDir, logger, knowledgeBase }), {
+  // Indexed once a client has finished the handshake, so building it does not delay the answer to
+  // `initialize`; a missing folder still shows in the log then, and the first search waits for it.
+  let indexing: Promise<unknown> | undefined;
+  const indexOnce = () => {
+    indexing ??= knowledgeBase.index().catch((error: unknown) => {
+      logger.warn({ err: error, knowledgeDir: knowledgeBase.knowledgeDir }, (error as Error).message);
+    });
+  };
+  const createServer = () => {
+    const server = createKbServer({ knowledgeDir: options.knowledgeDir, logger, knowledgeBase });
+    server.server.oninitialized = indexOnce;
+    return server;
+  };
+  return serveMcp(createServer, {
     transport: options.transport,
     port: options.port,
     host: options.host,

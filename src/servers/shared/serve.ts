@@ -3,7 +3,7 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import type { AddressInfo } from 'node:net';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../../observability/logger.js';
 import { readBody, refuseTooLarge } from '../../runtime/http-body.js';
@@ -100,6 +100,10 @@ async function serveStdio(createServer: () => McpServer, options: ServeOptions):
 
 async function serveHttp(createServer: () => McpServer, options: ServeOptions): Promise<RunningMcpServer> {
   const logger = options.logger.child({ mcpServer: options.name, transport: 'http' });
+  // Loaded here, not at the top: a server on stdio (the usual child process) never needs it.
+  const { StreamableHTTPServerTransport } = await import(
+    '@modelcontextprotocol/sdk/server/streamableHttp.js'
+  );
   const host = options.host ?? '127.0.0.1';
   const sessions = new Map<string, StreamableHTTPServerTransport>();
   let allowedHosts: string[] | undefined;
