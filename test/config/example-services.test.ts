@@ -5,7 +5,7 @@ describe('mcp_services.example.yml', () => {
   it('is a valid services file once its variables are set', () => {
     const services = loadMcpServices('mcp_services.example.yml', { NOTION_TOKEN: 'secret_x' });
     expect(services.map((service) => [service.name, service.transport])).toEqual([
-      ['kb', 'stdio'],
+      ['kb', 'builtin'],
       ['notion', 'stdio'],
       ['helpscout', 'http'],
     ]);
