@@ -14,6 +14,7 @@ import { ToolCallLog } from '../src/db/repositories/tool-call-log.js';
 import { defaultServices, McpRegistry } from '../src/mcp/index.js';
 import { createLogger } from '../src/observability/logger.js';
 import { createMetricsRegistry } from '../src/observability/metrics.js';
+import { selfCommand } from '../src/runtime/self-command.js';
 import { runKbServer } from '../src/servers/kb/main.js';
 import { benchDatabase } from './lib/apps.js';
 import { formatTable, type Row, round } from './lib/stats.js';
@@ -24,18 +25,26 @@ export async function runMcpOverhead(options: { calls: number }): Promise<Row[]>
   const database = await benchDatabase();
   const toolCalls = new ToolCallLog(database.db, logger);
   const http = await runKbServer({ transport: 'http', port: 0, knowledgeDir: resolve('knowledge'), logger });
-  const [stdioService] = defaultServices({ knowledgeDir: 'knowledge' });
+  // The kb as a services file would run it on stdio (the default runs it inside the bot: builtin).
+  const [builtin] = defaultServices({ knowledgeDir: 'knowledge' });
+  const kb = selfCommand(['mcp', 'kb']);
+  const stdioService: McpServiceConfig = {
+    ...(builtin as McpServiceConfig),
+    transport: 'stdio',
+    command: kb.command,
+    args: kb.args,
+    env: { KNOWLEDGE_DIR: resolve('knowledge'), LOG_LEVEL: 'warn' },
+  };
   const httpService: McpServiceConfig = {
-    ...(stdioService as McpServiceConfig),
+    ...(builtin as McpServiceConfig),
     name: 'kb',
     transport: 'http',
     url: http.url,
-    command: undefined,
     args: [],
   };
   const rows: Row[] = [];
   try {
-    for (const service of [stdioService as McpServiceConfig, httpService]) {
+    for (const service of [stdioService, httpService]) {
       const registry = new McpRegistry({
         services: [service],
         logger,
