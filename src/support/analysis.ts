@@ -202,7 +202,21 @@ function computeTerm(word: string): string | undefined {
   const mapped = SYNONYMS[bare];
   if (mapped) return mapped;
   const stemmed = stemWord(bare);
-  return SYNONYMS[stemmed] ?? stemmed;
+  // "quickly", "asked": a chatter word in another form is still chatter.
+  if (IGNORED.has(stemmed)) return undefined;
+  return SYNONYMS[stemmed] ?? misspelledSynonym(bare) ?? stemmed;
+}
+
+/** Long synonym keys, for typos of them ("subscripton" → `plan`). */
+const LONG_SYNONYMS = Object.keys(SYNONYMS).filter((key) => key.length >= 7);
+
+/** The synonym of a word one typo away from a long synonym key, if any. */
+function misspelledSynonym(word: string): string | undefined {
+  if (word.length < 7) return undefined;
+  for (const key of LONG_SYNONYMS) {
+    if (key[0] === word[0] && editDistanceWithin(word, key, 1) <= 1) return SYNONYMS[key];
+  }
+  return undefined;
 }
 
 /**

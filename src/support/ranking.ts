@@ -76,11 +76,14 @@ export function rankHits(question: string, hits: KnowledgeHit[], limit: number):
         TITLE_WEIGHT * match.titleCoverage +
         SOURCE_WEIGHT * strength,
     );
+    const forms = (prepared[index] as PreparedHit).forms;
     return {
       ...hit,
       relevance: round(relevance),
       coverage: round(match.coverage),
       bestPassage: match.bestPassage,
+      matched: terms.filter((_term, i) => forms[i] !== undefined).map(({ term }) => term),
+      missing: terms.filter((_term, i) => forms[i] === undefined).map(({ term }) => term),
     };
   });
   const seen = new Set<string>();
@@ -238,4 +241,77 @@ function strengthInSource(hits: readonly KnowledgeHit[]): Map<KnowledgeHit, numb
 
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;
+}
+
+/** What the found decision weighs, each 0..1 (see decideFound). */
+export interface FoundFeatures {
+  /** The best hit's relevance. */
+  relevance: number;
+  /** The share of the question (weighted) the best hit's best passage covers. */
+  coverage: number;
+  /** The share of the question's subject (weighted) that no hit of any source holds. */
+  unknown: number;
+  /** The share of the question's subject the best hit does not hold anywhere. */
+  topMissing: number;
+  /** Relevance lead over the next hit. */
+  margin: number;
+  /** Relevance lead over the best hit that holds a subject term the best hit lacks (answers something else). */
+  rivalMargin: number;
+  /** How many subject terms the question has. */
+  terms: number;
+  /** The share of the question (weighted) that one sentence of the best hit holds, with its title and heading. */
+  sentence: number;
+}
+
+export function foundFeatures(ranked: readonly RankedHit[]): FoundFeatures {
+  const [top, ...rest] = ranked;
+  if (!top)
+    return { relevance: 0, coverage: 0, unknown: 1, topMissing: 1, margin: 0, rivalMargin: 0, terms: 0, sentence: 0 };
+  const terms = [...(top.matched ?? []), ...(top.missing ?? [])];
+  const weight = (term: string) => (WEAK_TERMS.has(term) ? WEAK_WEIGHT : 1);
+  const total = terms.reduce((sum, term) => sum + weight(term), 0) || 1;
+  const share = (subset: readonly string[]) => subset.reduce((sum, term) => sum + weight(term), 0) / total;
+  const unknown = (top.missing ?? []).filter((term) => ranked.every((hit) => (hit.missing ?? []).includes(term)));
+  const topMatched = new Set(top.matched ?? []);
+  const rival = rest.find((hit) =>
+    (hit.matched ?? []).some((term) => !topMatched.has(term) && !WEAK_TERMS.has(term)),
+  );
+  return {
+    relevance: top.relevance,
+    coverage: top.coverage ?? top.relevance,
+    unknown: round(share(unknown)),
+    topMissing: round(share(top.missing ?? [])),
+    margin: round(top.relevance - (rest[0]?.relevance ?? 0)),
+    rivalMargin: round(top.relevance - (rival?.relevance ?? 0)),
+    terms: terms.length,
+    sentence: round(sentenceCoverage(top, terms, weight, total)),
+  };
+}
+
+/** The best share of `terms` one sentence of the hit holds (its title and the sentence's heading count). */
+function sentenceCoverage(
+  hit: RankedHit,
+  terms: readonly string[],
+  weight: (term: string) => number,
+  total: number,
+): number {
+  const wanted = new Set(hit.matched ?? []);
+  if (wanted.size === 0) return 0;
+  const has = (vocabulary: ReadonlySet<string>, term: string) =>
+    vocabulary.has(term) || [...vocabulary].some((word) => word.length >= 4 && (word.startsWith(term) || term.startsWith(word)));
+  const title = new Set(analyse(hit.title));
+  let best = 0;
+  for (const passage of passagesOf(hit)) {
+    const heading = new Set(analyse(passage.heading ?? ''));
+    for (const sentence of passage.text.split(/(?<=[.!?])\s+|\n+/)) {
+      const words = new Set(analyse(sentence));
+      let sum = 0;
+      for (const term of terms) {
+        if (!wanted.has(term)) continue;
+        if (words.has(term) || title.has(term) || heading.has(term) || has(words, term)) sum += weight(term);
+      }
+      if (sum > best) best = sum;
+    }
+  }
+  return best / total;
 }

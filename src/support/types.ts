@@ -70,6 +70,10 @@ export interface RankedHit extends KnowledgeHit {
   coverage?: number;
   /** Index in `passages` of the passage that covers the question best. */
   bestPassage?: number;
+  /** The question's subject terms the hit holds (anywhere in its title or passages, typos forgiven). */
+  matched?: string[];
+  /** The question's subject terms the hit does not hold. */
+  missing?: string[];
 }
 
 /** A source a reply cites, numbered as in the reply's `[n]`. */
