@@ -27,13 +27,19 @@ const TITLE_WEIGHT = 0.12;
 const SOURCE_WEIGHT = 0.3;
 
 /**
- * The found decision's thresholds, calibrated on bench/data/answer-quality.jsonl and checked on
- * its odd and even halves apart (BENCHMARKS.md, "Answer quality"): the best hit's relevance must
- * reach FOUND_RELEVANCE and lead the next hit by FOUND_MARGIN, unless a hit from another source
- * covers the question as well (agreement).
+ * The found decision's thresholds, chosen on bench/data/answer-quality.jsonl by a grid over them,
+ * fitted on its odd ids and measured on its even ids and the other way round (BENCHMARKS.md,
+ * "Answer quality"; `bench/answer-quality.ts --halves`): the best hit's relevance must reach
+ * FOUND_RELEVANCE; less than FOUND_UNKNOWN of the question's subject may be missing from every
+ * hit; a question asking for a number must find one next to its subject; and the best hit must
+ * lead the next hit by FOUND_MARGIN and the best hit answering something else (holding a subject
+ * term it lacks) by FOUND_RIVAL_MARGIN, unless a hit from another source covers the question as
+ * well (agreement).
  */
 export const FOUND_RELEVANCE = 0.5;
-export const FOUND_MARGIN = 0.18;
+export const FOUND_MARGIN = 0.06;
+export const FOUND_RIVAL_MARGIN = 0.15;
+export const FOUND_UNKNOWN = 0.5;
 /** Near misses below this relevance are not worth a "might also help" link. */
 export const RELATED_RELEVANCE = 0.3;
 
@@ -105,25 +111,34 @@ export interface FoundDecision {
   margin: number;
   /** Another source's hit agrees (covers the question nearly as well). */
   agreement: boolean;
+  /** Everything the decision weighed. */
+  features: FoundFeatures;
 }
 
 /**
- * Whether the best hit answers the question: it is relevant enough and stands clear of the next
- * hit (a question several articles cover a little is one none of them answers). A second source
- * covering it as well counts for it.
+ * Whether the best hit answers the question: it is relevant enough, the question's subject is not
+ * something no source mentions, it gives a number when one is asked for, and it stands clear of
+ * the next hit and of any hit answering another part of the question (a question several articles
+ * each cover a part of is one none of them answers). A second source covering it as well counts
+ * for it. `question` (the asker's text) enables the number check; without it that check passes.
  */
-export function decideFound(ranked: readonly RankedHit[]): FoundDecision {
+export function decideFound(ranked: readonly RankedHit[], question = ''): FoundDecision {
+  const features = foundFeatures(ranked, question);
   const [top, ...rest] = ranked;
-  if (!top) return { found: false, coverage: 0, margin: 0, agreement: false };
+  if (!top) return { found: false, coverage: 0, margin: 0, agreement: false, features };
   const coverage = top.coverage ?? top.relevance;
-  const next = rest[0];
-  const margin = next ? top.relevance - next.relevance : top.relevance;
   const agreement = rest.some(
     (hit) => hit.source !== top.source && (hit.coverage ?? 0) >= Math.max(0.6, coverage - 0.1),
   );
-  // Sources agreeing on the answer are not rivals: the margin is only asked of a lone best hit.
-  const found = top.relevance >= FOUND_RELEVANCE && (agreement || margin >= FOUND_MARGIN);
-  return { found, coverage, margin: round(margin), agreement };
+  // Sources agreeing on the answer are not rivals: the margins are only asked of a lone best hit.
+  const standsClear =
+    agreement || (features.margin >= FOUND_MARGIN && features.rivalMargin >= FOUND_RIVAL_MARGIN);
+  const found =
+    top.relevance >= FOUND_RELEVANCE &&
+    features.unknown < FOUND_UNKNOWN &&
+    features.answerType === 1 &&
+    standsClear;
+  return { found, coverage, margin: features.margin, agreement, features };
 }
 
 /** The question's subject terms with their weights: weak words count less, unknown words count full. */
@@ -261,17 +276,37 @@ export interface FoundFeatures {
   terms: number;
   /** The share of the question (weighted) that one sentence of the best hit holds, with its title and heading. */
   sentence: number;
+  /**
+   * 0 when the question asks for a number ("how much", "how many", a limit, a price) and no
+   * sentence of the best hit that holds its subject gives one; 1 otherwise.
+   */
+  answerType: number;
 }
 
-export function foundFeatures(ranked: readonly RankedHit[]): FoundFeatures {
+const ASKS_NUMBER =
+  /\bhow (?:much|many|long|often|big|large|fast)\b|\b(?:price|cost|costs|maximum|max|minimum)\b/i;
+
+export function foundFeatures(ranked: readonly RankedHit[], question = ''): FoundFeatures {
   const [top, ...rest] = ranked;
   if (!top)
-    return { relevance: 0, coverage: 0, unknown: 1, topMissing: 1, margin: 0, rivalMargin: 0, terms: 0, sentence: 0 };
+    return {
+      relevance: 0,
+      coverage: 0,
+      unknown: 1,
+      topMissing: 1,
+      margin: 0,
+      rivalMargin: 0,
+      terms: 0,
+      sentence: 0,
+      answerType: 0,
+    };
   const terms = [...(top.matched ?? []), ...(top.missing ?? [])];
   const weight = (term: string) => (WEAK_TERMS.has(term) ? WEAK_WEIGHT : 1);
   const total = terms.reduce((sum, term) => sum + weight(term), 0) || 1;
   const share = (subset: readonly string[]) => subset.reduce((sum, term) => sum + weight(term), 0) / total;
-  const unknown = (top.missing ?? []).filter((term) => ranked.every((hit) => (hit.missing ?? []).includes(term)));
+  const unknown = (top.missing ?? []).filter((term) =>
+    ranked.every((hit) => (hit.missing ?? []).includes(term)),
+  );
   const topMatched = new Set(top.matched ?? []);
   const rival = rest.find((hit) =>
     (hit.matched ?? []).some((term) => !topMatched.has(term) && !WEAK_TERMS.has(term)),
@@ -284,34 +319,48 @@ export function foundFeatures(ranked: readonly RankedHit[]): FoundFeatures {
     margin: round(top.relevance - (rest[0]?.relevance ?? 0)),
     rivalMargin: round(top.relevance - (rival?.relevance ?? 0)),
     terms: terms.length,
-    sentence: round(sentenceCoverage(top, terms, weight, total)),
+    ...sentenceFeatures(top, terms, weight, total, ASKS_NUMBER.test(question)),
   };
 }
 
-/** The best share of `terms` one sentence of the hit holds (its title and the sentence's heading count). */
-function sentenceCoverage(
+/**
+ * The best share of `terms` one sentence of the hit holds (its title and the sentence's heading
+ * count), and whether a sentence holding that much gives a number when the question asks for one.
+ */
+function sentenceFeatures(
   hit: RankedHit,
   terms: readonly string[],
   weight: (term: string) => number,
   total: number,
-): number {
+  wantsNumber: boolean,
+): { sentence: number; answerType: number } {
   const wanted = new Set(hit.matched ?? []);
-  if (wanted.size === 0) return 0;
-  const has = (vocabulary: ReadonlySet<string>, term: string) =>
-    vocabulary.has(term) || [...vocabulary].some((word) => word.length >= 4 && (word.startsWith(term) || term.startsWith(word)));
+  if (wanted.size === 0) return { sentence: 0, answerType: wantsNumber ? 0 : 1 };
+  const holds = (vocabulary: ReadonlySet<string>, term: string) => {
+    if (vocabulary.has(term)) return true;
+    for (const word of vocabulary)
+      if (word.length >= 4 && (word.startsWith(term) || term.startsWith(word))) return true;
+    return false;
+  };
   const title = new Set(analyse(hit.title));
-  let best = 0;
+  const scored: Array<{ share: number; text: string }> = [];
   for (const passage of passagesOf(hit)) {
     const heading = new Set(analyse(passage.heading ?? ''));
-    for (const sentence of passage.text.split(/(?<=[.!?])\s+|\n+/)) {
-      const words = new Set(analyse(sentence));
+    for (const text of passage.text.split(/(?<=[.!?])\s+|\n+/)) {
+      const words = new Set(analyse(text));
       let sum = 0;
       for (const term of terms) {
-        if (!wanted.has(term)) continue;
-        if (words.has(term) || title.has(term) || heading.has(term) || has(words, term)) sum += weight(term);
+        if (wanted.has(term) && (title.has(term) || heading.has(term) || holds(words, term)))
+          sum += weight(term);
       }
-      if (sum > best) best = sum;
+      scored.push({ share: sum / total, text });
     }
   }
-  return best / total;
+  const best = Math.max(0, ...scored.map(({ share }) => share));
+  const answerType =
+    !wantsNumber ||
+    scored.some(({ share, text }) => share >= best * 0.75 && /\d|\bunlimited\b|\bno limit\b/i.test(text))
+      ? 1
+      : 0;
+  return { sentence: round(best), answerType };
 }

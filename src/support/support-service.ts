@@ -86,7 +86,7 @@ export class SupportService {
       const lookups = await Promise.all(this.sources.map((source) => this.lookUp(source, question)));
       const allHits = lookups.flatMap((lookup) => lookup.hits);
       const ranked = rankHits(question.text, allHits, this.options.answerLimit ?? 6);
-      const decision = decideFound(ranked);
+      const decision = decideFound(ranked, question.text);
       const written = await this.replies.write(question.text, ranked, decision.found, {
         questionId: question.id,
         teamId: question.teamId,
