@@ -60,30 +60,11 @@ export async function runAnswerQuality(options: AnswerQualityOptions = {}): Prom
     0,
     options.limit,
   );
-  const articles = readdirSync(knowledgeDir)
-    .filter((name) => name.endsWith('.md'))
-    .sort()
-    .map((name) =>
-      parseArticle(readFileSync(join(knowledgeDir, name), 'utf8'), join(knowledgeDir, name), name),
-    );
+  const articles = loadArticles(knowledgeDir);
   const index = new KnowledgeIndex(articles);
   const baseline = new BaselineIndex(articles);
   const writer = new ReplyWriter();
-
-  // The kb server's answer for a question: what search_pages with include_content returns, as hits.
-  const kbHits = (question: string): KnowledgeHit[] =>
-    index.query(question, PER_SOURCE_LIMIT).map(({ article, score, matchedTerms, queryTerms, section }) => ({
-      source: 'kb',
-      title: article.title,
-      snippet: buildSnippet(
-        (section === undefined ? undefined : article.sections[section]?.text) ?? article.body,
-        [...matchedTerms, ...queryTerms],
-      ),
-      url: article.url,
-      path: article.path,
-      score,
-      passages: article.sections.map((passage) => ({ ...passage })),
-    }));
+  const kbHits = (question: string) => kbHitsOf(index, question);
 
   // Warm up both paths so the timings are of a running server, not of the first compilation.
   for (const { question } of questions.slice(0, 30)) {
@@ -134,6 +115,34 @@ export async function runAnswerQuality(options: AnswerQualityOptions = {}): Prom
     }
   }
   return rows;
+}
+
+/** The articles of a knowledge folder, as the kb server reads them. */
+export function loadArticles(knowledgeDir: string) {
+  return readdirSync(knowledgeDir)
+    .filter((name) => name.endsWith('.md'))
+    .sort()
+    .map((name) =>
+      parseArticle(readFileSync(join(knowledgeDir, name), 'utf8'), join(knowledgeDir, name), name),
+    );
+}
+
+/** The kb server's answer for a question: what search_pages with include_content returns, as hits. */
+export function kbHitsOf(index: KnowledgeIndex, question: string): KnowledgeHit[] {
+  return index
+    .query(question, PER_SOURCE_LIMIT)
+    .map(({ article, score, matchedTerms, queryTerms, section }) => ({
+      source: 'kb',
+      title: article.title,
+      snippet: buildSnippet(
+        (section === undefined ? undefined : article.sections[section]?.text) ?? article.body,
+        [...matchedTerms, ...queryTerms],
+      ),
+      url: article.url,
+      path: article.path,
+      score,
+      passages: article.sections.map((passage) => ({ ...passage })),
+    }));
 }
 
 /** Whether a question's id (`q001`, …) ends in an odd number. */

@@ -294,3 +294,19 @@ export function editDistanceWithin(a: string, b: string, max: number): number {
   }
   return previous[b.length] ?? max + 1;
 }
+
+/**
+ * The distinct terms of a text, cached by the text: knowledge passages, their sentences and titles
+ * come back unchanged on every question, so each is read once. The set is shared: do not change it.
+ */
+export function termSet(text: string): ReadonlySet<string> {
+  const cached = termSetCache.get(text);
+  if (cached) return cached;
+  const terms = new Set(analyse(text));
+  if (termSetCache.size >= TERM_SET_CACHE_MAX) termSetCache.clear();
+  termSetCache.set(text, terms);
+  return terms;
+}
+const termSetCache = new Map<string, ReadonlySet<string>>();
+/** Enough for every passage, sentence and title of a few hundred articles. */
+const TERM_SET_CACHE_MAX = 20_000;

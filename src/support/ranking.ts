@@ -1,4 +1,4 @@
-import { analyse, editDistanceWithin, questionTerms } from './analysis.js';
+import { analyse, editDistanceWithin, questionTerms, termSet } from './analysis.js';
 import type { KnowledgeHit, Passage, RankedHit } from './types.js';
 
 /**
@@ -40,6 +40,13 @@ export const FOUND_RELEVANCE = 0.5;
 export const FOUND_MARGIN = 0.06;
 export const FOUND_RIVAL_MARGIN = 0.15;
 export const FOUND_UNKNOWN = 0.5;
+/**
+ * The share of the question's subject the best hit's title with a section heading or a list
+ * item's lead must name (`FoundFeatures.headed`): above zero, i.e. some subject word (not only a
+ * weak one) is what a section of the hit is about. Chosen by the same grid, fitted on each half
+ * of the ids and checked on the other (BENCHMARKS.md, "Answer quality").
+ */
+export const FOUND_HEADED = 0.05;
 /** Near misses below this relevance are not worth a "might also help" link. */
 export const RELATED_RELEVANCE = 0.3;
 
@@ -75,6 +82,7 @@ export function rankHits(question: string, hits: KnowledgeHit[], limit: number):
   const weights = poolWeights(terms, prepared);
   const ranked = hits.map((hit, index): RankedHit => {
     const match = matchHit(terms, weights, prepared[index] as PreparedHit, wantsSteps);
+    const headed = headingShare(terms, prepared[index] as PreparedHit);
     const strength = sourceStrength.get(hit) ?? 0;
     const relevance = Math.min(
       1,
@@ -88,6 +96,7 @@ export function rankHits(question: string, hits: KnowledgeHit[], limit: number):
       relevance: round(relevance),
       coverage: round(match.coverage),
       bestPassage: match.bestPassage,
+      headed: round(headed),
       matched: terms.filter((_term, i) => forms[i] !== undefined).map(({ term }) => term),
       missing: terms.filter((_term, i) => forms[i] === undefined).map(({ term }) => term),
     };
@@ -137,6 +146,7 @@ export function decideFound(ranked: readonly RankedHit[], question = ''): FoundD
     top.relevance >= FOUND_RELEVANCE &&
     features.unknown < FOUND_UNKNOWN &&
     features.answerType === 1 &&
+    features.headed >= FOUND_HEADED &&
     standsClear;
   return { found, coverage, margin: features.margin, agreement, features };
 }
@@ -146,28 +156,69 @@ export function weightedTerms(question: string): TermMatch[] {
   return questionTerms(question).map((term) => ({ term, weight: WEAK_TERMS.has(term) ? WEAK_WEIGHT : 1 }));
 }
 
-/** A hit's words, read once: its title, each passage (with its heading), and the form each question term takes in it. */
+/** A passage's words, read once per text: all of them (heading included), the heading's, and its list items' leads. */
+interface ReadPassage {
+  vocabulary: ReadonlySet<string>;
+  heading: ReadonlySet<string>;
+  /** The lead of each list item that has one: "**Cloudflare**: set the record…", "\"Not authorized\": …". */
+  leads: ReadonlyArray<ReadonlySet<string>>;
+}
+
+/** A list item's lead: its opening bold or quoted words, or the words before a colon or dash near its start. */
+const LEAD =
+  /^\s*(?:[-*+•]|\d{1,2}[.)])\s+(?:\*\*([^*]{2,60})\*\*|"([^"]{2,60})"|([^:—]{2,40})\s*(?::|—|\s-\s))/;
+
+function leadsOf(text: string): ReadonlySet<string>[] {
+  const leads: ReadonlySet<string>[] = [];
+  for (const line of text.split('\n')) {
+    const match = LEAD.exec(line);
+    const lead = match?.[1] ?? match?.[2] ?? match?.[3];
+    if (lead) leads.push(termSet(lead));
+  }
+  return leads;
+}
+
+/** A hit's words: its title, each passage, and the form each question term takes in it. */
 interface PreparedHit {
   passages: Passage[];
-  title: Set<string>;
-  passageTerms: Set<string>[];
-  whole: Set<string>;
+  title: ReadonlySet<string>;
+  read: ReadPassage[];
+  passageTerms: ReadonlyArray<ReadonlySet<string>>;
+  whole: ReadonlySet<string>;
   /** Per question term: the word of the hit that stands for it (itself, a typo, a longer form), if any. */
   forms: Array<string | undefined>;
 }
 
+/** Passages read before, by heading and text: kb articles and pages come back unchanged on every question. */
+const readPassages = new Map<string, ReadPassage>();
+const READ_PASSAGES_MAX = 5_000;
+
+function readPassage(passage: Passage): ReadPassage {
+  const key = `${passage.heading ?? ''}\u0000${passage.text}`;
+  const cached = readPassages.get(key);
+  if (cached) return cached;
+  const heading = termSet(passage.heading ?? '');
+  const vocabulary = new Set(termSet(passage.text));
+  for (const term of heading) vocabulary.add(term);
+  const read: ReadPassage = {
+    vocabulary,
+    heading,
+    leads: leadsOf(passage.text),
+  };
+  if (readPassages.size >= READ_PASSAGES_MAX) readPassages.clear();
+  readPassages.set(key, read);
+  return read;
+}
+
 function prepareHit(terms: readonly TermMatch[], hit: KnowledgeHit): PreparedHit {
-  const title = new Set(analyse(hit.title));
+  const title = termSet(hit.title);
   const passages = passagesOf(hit);
-  const passageTerms = passages.map((passage) => {
-    const vocabulary = new Set(analyse(passage.text));
-    for (const term of analyse(passage.heading ?? '')) vocabulary.add(term);
-    return vocabulary;
-  });
+  const read = passages.map(readPassage);
+  const passageTerms = read.map(({ vocabulary }) => vocabulary);
   const whole = new Set(title);
   for (const vocabulary of passageTerms) for (const term of vocabulary) whole.add(term);
   const forms = terms.map(({ term }) => (whole.has(term) ? term : nearForm(term, whole)));
-  return { passages, title, passageTerms, whole, forms };
+  return { passages, title, read, passageTerms, whole, forms };
 }
 
 /**
@@ -182,6 +233,31 @@ function poolWeights(terms: readonly TermMatch[], prepared: readonly PreparedHit
     const idf = Math.log(1 + (total - frequency + 0.5) / (frequency + 0.5));
     return term.weight * idf;
   });
+}
+
+/**
+ * The share of the question's subject (its own weights: weak words count less) that the hit's
+ * title names together with one of its section headings or one list item's lead ("**Cloudflare**:
+ * …"). An article that answers a question names its subject where it says what a section is
+ * about; one that only mentions the subject's words in passing ("Archived projects are left out
+ * of search" for "how do i archive a project") names none of it there.
+ */
+function headingShare(terms: readonly TermMatch[], hit: PreparedHit): number {
+  const total = terms.reduce((sum, { weight }) => sum + weight, 0);
+  if (total === 0) return 0;
+  const none: ReadonlySet<string> = new Set<string>();
+  let best = 0;
+  for (const { heading, leads } of hit.read.length ? hit.read : [{ heading: none, leads: [] }]) {
+    for (const lead of leads.length ? leads : [none]) {
+      let sum = 0;
+      for (const [t, { weight }] of terms.entries()) {
+        const form = hit.forms[t];
+        if (form !== undefined && (hit.title.has(form) || heading.has(form) || lead.has(form))) sum += weight;
+      }
+      if (sum > best) best = sum;
+    }
+  }
+  return best / total;
 }
 
 function matchHit(
@@ -207,7 +283,7 @@ function matchHit(
     const passage = hit.passages[index] as Passage;
     const rank =
       coverage +
-      0.05 * cover(new Set(analyse(passage.heading ?? ''))) +
+      0.05 * cover((hit.read[index] as ReadPassage).heading) +
       (wantsSteps && /^\s*1[.)]\s/m.test(passage.text) ? 0.03 : 0);
     if (rank > best.rank) best = { index, coverage, rank };
   }
@@ -274,6 +350,12 @@ export interface FoundFeatures {
   rivalMargin: number;
   /** How many subject terms the question has. */
   terms: number;
+  /**
+   * The share of the question's subject (weighted) that the best hit's title names together with
+   * one of its section headings or list-item leads: low when the hit only mentions the subject's
+   * words in passing, under headings about something else.
+   */
+  headed: number;
   /** The share of the question (weighted) that one sentence of the best hit holds, with its title and heading. */
   sentence: number;
   /**
@@ -297,16 +379,17 @@ export function foundFeatures(ranked: readonly RankedHit[], question = ''): Foun
       margin: 0,
       rivalMargin: 0,
       terms: 0,
+      headed: 0,
       sentence: 0,
       answerType: 0,
     };
   const terms = [...(top.matched ?? []), ...(top.missing ?? [])];
-  const weight = (term: string) => (WEAK_TERMS.has(term) ? WEAK_WEIGHT : 1);
-  const total = terms.reduce((sum, term) => sum + weight(term), 0) || 1;
-  const share = (subset: readonly string[]) => subset.reduce((sum, term) => sum + weight(term), 0) / total;
   const unknown = (top.missing ?? []).filter((term) =>
     ranked.every((hit) => (hit.missing ?? []).includes(term)),
   );
+  const weight = (term: string) => (WEAK_TERMS.has(term) ? WEAK_WEIGHT : 1);
+  const total = terms.reduce((sum, term) => sum + weight(term), 0) || 1;
+  const share = (subset: readonly string[]) => subset.reduce((sum, term) => sum + weight(term), 0) / total;
   const topMatched = new Set(top.matched ?? []);
   const rival = rest.find((hit) =>
     (hit.matched ?? []).some((term) => !topMatched.has(term) && !WEAK_TERMS.has(term)),
@@ -319,6 +402,8 @@ export function foundFeatures(ranked: readonly RankedHit[], question = ''): Foun
     margin: round(top.relevance - (rest[0]?.relevance ?? 0)),
     rivalMargin: round(top.relevance - (rival?.relevance ?? 0)),
     terms: terms.length,
+    // A hit not ranked here (no `headed`) is not held to it.
+    headed: top.headed ?? 1,
     ...sentenceFeatures(top, terms, weight, total, ASKS_NUMBER.test(question)),
   };
 }
@@ -342,12 +427,12 @@ function sentenceFeatures(
       if (word.length >= 4 && (word.startsWith(term) || term.startsWith(word))) return true;
     return false;
   };
-  const title = new Set(analyse(hit.title));
+  const title = termSet(hit.title);
   const scored: Array<{ share: number; text: string }> = [];
   for (const passage of passagesOf(hit)) {
-    const heading = new Set(analyse(passage.heading ?? ''));
+    const heading = termSet(passage.heading ?? '');
     for (const text of passage.text.split(/(?<=[.!?])\s+|\n+/)) {
-      const words = new Set(analyse(text));
+      const words = termSet(text);
       let sum = 0;
       for (const term of terms) {
         if (wanted.has(term) && (title.has(term) || heading.has(term) || holds(words, term)))

@@ -70,6 +70,11 @@ export interface RankedHit extends KnowledgeHit {
   coverage?: number;
   /** Index in `passages` of the passage that covers the question best. */
   bestPassage?: number;
+  /**
+   * The share of the question's subject (weighted) that the hit's title names together with one
+   * of its section headings or list-item leads (0..1).
+   */
+  headed?: number;
   /** The question's subject terms the hit holds (anywhere in its title or passages, typos forgiven). */
   matched?: string[];
   /** The question's subject terms the hit does not hold. */
