@@ -82,6 +82,52 @@ describe('the found decision', () => {
     expect(agreed.found).toBe(true);
   });
 
+  describe('the subject named where a section says what it is about (headed)', () => {
+    const notes = article('Notification settings', 1.2, [
+      { text: 'Choose which events send you an email or a push notification.' },
+    ]);
+    const searchTips = (heading: string) =>
+      article('Search tips', 3.5, [
+        { heading: 'Search operators', text: 'Put a phrase in quotes to find those words together.' },
+        { heading, text: 'Archived projects are left out of results unless you tick Include archived.' },
+      ]);
+
+    it('does not find an answer whose words a hit only mentions in passing, under headings about something else', () => {
+      const decision = decide('how do i archive a project', [searchTips('What search does not find'), notes]);
+      expect(decision.features.relevance).toBeGreaterThanOrEqual(0.5);
+      expect(decision.features.unknown).toBe(0);
+      expect(decision.features.headed).toBe(0);
+      expect(decision.found).toBe(false);
+    });
+
+    it('finds the same words when a section heading names the subject', () => {
+      const decision = decide('how do i archive a project', [searchTips('Archived projects'), notes]);
+      expect(decision.features.headed).toBeGreaterThan(0.5);
+      expect(decision.found).toBe(true);
+    });
+
+    it("counts a list item's lead as a heading", () => {
+      const domains = (item: string) =>
+        article('Custom domains', 2.4, [
+          { text: 'Serve your public pages from your own domain with a CNAME record.' },
+          { heading: 'Troubleshooting', text: `- ${item}\n- The record must point to pages.acme.example.` },
+        ]);
+      const question = 'cloudflare proxy and the certificate is never issued';
+      const lead = decide(question, [
+        domains('**Cloudflare**: turn the proxy off until the certificate is issued.'),
+        notes,
+      ]);
+      expect(lead.features.headed).toBeGreaterThan(0);
+      expect(lead.found).toBe(true);
+      const inPassing = decide(question, [
+        domains('If you use Cloudflare, turn the proxy off until the certificate is issued.'),
+        notes,
+      ]);
+      expect(inPassing.features.headed).toBe(0);
+      expect(inPassing.found).toBe(false);
+    });
+  });
+
   it('keeps the scores of different sources on one scale', () => {
     const helpscout = article(
       'Re: password reset email never arrives',
