@@ -1,4 +1,5 @@
 import { analyse, editDistanceWithin, questionTerms, termSet } from './analysis.js';
+import { passageUnits } from './replies/sentences.js';
 import type { KnowledgeHit, Passage, RankedHit } from './types.js';
 
 /**
@@ -431,7 +432,8 @@ function sentenceFeatures(
   const scored: Array<{ share: number; text: string }> = [];
   for (const passage of passagesOf(hit)) {
     const heading = termSet(passage.heading ?? '');
-    for (const text of passage.text.split(/(?<=[.!?])\s+|\n+/)) {
+    // The same units the reply quotes (sentences and steps), read once per text.
+    for (const { text } of passageUnits(passage.text)) {
       const words = termSet(text);
       let sum = 0;
       for (const term of terms) {
