@@ -4,7 +4,10 @@
  * article come first, does the reply cite only what supports it, does deskhand say "I don't know"
  * when it should, and what the reply step costs. Today's ranking (before replies, see
  * bench/lib/baseline-answers.ts) is measured in the same run.
- * `node bin/run-ts.js bench/answer-quality.ts [--data bench/data/answer-quality.jsonl] [--knowledge knowledge] [--misses]`
+ * `--halves` adds the figures on the odd and the even question ids apart: the found decision's
+ * thresholds are chosen on one half and checked on the other, so the two rows show how it does on
+ * questions it was not tuned on.
+ * `node bin/run-ts.js bench/answer-quality.ts [--data bench/data/answer-quality.jsonl] [--knowledge knowledge] [--misses] [--halves]`
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -32,6 +35,8 @@ export interface AnswerQualityOptions {
   limit?: number;
   /** Print every question the new ranking gets wrong. */
   misses?: boolean;
+  /** Add rows for the odd and the even question ids apart (the calibration's held-out halves). */
+  halves?: boolean;
 }
 
 /** What one question came to, for one way of answering. */
@@ -55,35 +60,16 @@ export async function runAnswerQuality(options: AnswerQualityOptions = {}): Prom
     0,
     options.limit,
   );
-  const articles = readdirSync(knowledgeDir)
-    .filter((name) => name.endsWith('.md'))
-    .sort()
-    .map((name) =>
-      parseArticle(readFileSync(join(knowledgeDir, name), 'utf8'), join(knowledgeDir, name), name),
-    );
+  const articles = loadArticles(knowledgeDir);
   const index = new KnowledgeIndex(articles);
   const baseline = new BaselineIndex(articles);
   const writer = new ReplyWriter();
-
-  // The kb server's answer for a question: what search_pages with include_content returns, as hits.
-  const kbHits = (question: string): KnowledgeHit[] =>
-    index.query(question, PER_SOURCE_LIMIT).map(({ article, score, matchedTerms, queryTerms, section }) => ({
-      source: 'kb',
-      title: article.title,
-      snippet: buildSnippet(
-        (section === undefined ? undefined : article.sections[section]?.text) ?? article.body,
-        [...matchedTerms, ...queryTerms],
-      ),
-      url: article.url,
-      path: article.path,
-      score,
-      passages: article.sections.map((passage) => ({ ...passage })),
-    }));
+  const kbHits = (question: string) => kbHitsOf(index, question);
 
   // Warm up both paths so the timings are of a running server, not of the first compilation.
   for (const { question } of questions.slice(0, 30)) {
     const ranked = rankHits(question, kbHits(question), 6);
-    await writer.write(question, ranked, decideFound(ranked).found, context());
+    await writer.write(question, ranked, decideFound(ranked, question).found, context());
   }
 
   const now: Outcome[] = [];
@@ -94,7 +80,7 @@ export async function runAnswerQuality(options: AnswerQualityOptions = {}): Prom
     const ranked = rankHits(labelled.question, hits, 6);
     const rankedAt = performance.now();
     const cpu = process.cpuUsage();
-    const decision = decideFound(ranked);
+    const decision = decideFound(ranked, labelled.question);
     const written = await writer.write(labelled.question, ranked, decision.found, context());
     const done = performance.now();
     const cpuUsed = process.cpuUsage(cpu);
@@ -113,10 +99,55 @@ export async function runAnswerQuality(options: AnswerQualityOptions = {}): Prom
     before.push({ ranked: old.map(pathOf), found: oldFound, cited: oldFound ? old.map(pathOf) : [] });
     if (options.misses) printMiss(labelled, ranked, found, written.cited);
   }
-  return [
+  const rows = [
     summarise('today (word share, by article)', questions, before),
     summarise('replies (this branch)', questions, now),
   ];
+  if (options.halves) {
+    for (const [name, odd] of [
+      ['odd ids', true],
+      ['even ids', false],
+    ] as const) {
+      const keep = questions.map((labelled) => isOddId(labelled.id) === odd);
+      const pick = <T>(items: readonly T[]) => items.filter((_item, i) => keep[i]);
+      rows.push(summarise(`today, ${name}`, pick(questions), pick(before)));
+      rows.push(summarise(`replies, ${name}`, pick(questions), pick(now)));
+    }
+  }
+  return rows;
+}
+
+/** The articles of a knowledge folder, as the kb server reads them. */
+export function loadArticles(knowledgeDir: string) {
+  return readdirSync(knowledgeDir)
+    .filter((name) => name.endsWith('.md'))
+    .sort()
+    .map((name) =>
+      parseArticle(readFileSync(join(knowledgeDir, name), 'utf8'), join(knowledgeDir, name), name),
+    );
+}
+
+/** The kb server's answer for a question: what search_pages with include_content returns, as hits. */
+export function kbHitsOf(index: KnowledgeIndex, question: string): KnowledgeHit[] {
+  return index
+    .query(question, PER_SOURCE_LIMIT)
+    .map(({ article, score, matchedTerms, queryTerms, section }) => ({
+      source: 'kb',
+      title: article.title,
+      snippet: buildSnippet(
+        (section === undefined ? undefined : article.sections[section]?.text) ?? article.body,
+        [...matchedTerms, ...queryTerms],
+      ),
+      url: article.url,
+      path: article.path,
+      score,
+      passages: article.sections.map((passage) => ({ ...passage })),
+    }));
+}
+
+/** Whether a question's id (`q001`, …) ends in an odd number. */
+export function isOddId(id: string): boolean {
+  return Number(id.replace(/\D/g, '')) % 2 === 1;
 }
 
 function summarise(name: string, questions: readonly LabelledQuestion[], outcomes: readonly Outcome[]): Row {
@@ -222,12 +253,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       data: { type: 'string' },
       knowledge: { type: 'string' },
       misses: { type: 'boolean', default: false },
+      halves: { type: 'boolean', default: false },
     },
   });
   const rows = await runAnswerQuality({
     dataPath: values.data,
     knowledgeDir: values.knowledge,
     misses: values.misses,
+    halves: values.halves,
   });
   console.log(formatTable(rows));
 }

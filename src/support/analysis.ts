@@ -202,7 +202,21 @@ function computeTerm(word: string): string | undefined {
   const mapped = SYNONYMS[bare];
   if (mapped) return mapped;
   const stemmed = stemWord(bare);
-  return SYNONYMS[stemmed] ?? stemmed;
+  // "quickly", "asked": a chatter word in another form is still chatter.
+  if (IGNORED.has(stemmed)) return undefined;
+  return SYNONYMS[stemmed] ?? misspelledSynonym(bare) ?? stemmed;
+}
+
+/** Long synonym keys, for typos of them ("subscripton" → `plan`). */
+const LONG_SYNONYMS = Object.keys(SYNONYMS).filter((key) => key.length >= 7);
+
+/** The synonym of a word one typo away from a long synonym key, if any. */
+function misspelledSynonym(word: string): string | undefined {
+  if (word.length < 7) return undefined;
+  for (const key of LONG_SYNONYMS) {
+    if (key[0] === word[0] && editDistanceWithin(word, key, 1) <= 1) return SYNONYMS[key];
+  }
+  return undefined;
 }
 
 /**
@@ -280,3 +294,19 @@ export function editDistanceWithin(a: string, b: string, max: number): number {
   }
   return previous[b.length] ?? max + 1;
 }
+
+/**
+ * The distinct terms of a text, cached by the text: knowledge passages, their sentences and titles
+ * come back unchanged on every question, so each is read once. The set is shared: do not change it.
+ */
+export function termSet(text: string): ReadonlySet<string> {
+  const cached = termSetCache.get(text);
+  if (cached) return cached;
+  const terms = new Set(analyse(text));
+  if (termSetCache.size >= TERM_SET_CACHE_MAX) termSetCache.clear();
+  termSetCache.set(text, terms);
+  return terms;
+}
+const termSetCache = new Map<string, ReadonlySet<string>>();
+/** Enough for every passage, sentence and title of a few hundred articles. */
+const TERM_SET_CACHE_MAX = 20_000;

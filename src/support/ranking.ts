@@ -1,4 +1,5 @@
-import { analyse, editDistanceWithin, questionTerms } from './analysis.js';
+import { analyse, editDistanceWithin, questionTerms, termSet } from './analysis.js';
+import { passageUnits } from './replies/sentences.js';
 import type { KnowledgeHit, Passage, RankedHit } from './types.js';
 
 /**
@@ -27,13 +28,26 @@ const TITLE_WEIGHT = 0.12;
 const SOURCE_WEIGHT = 0.3;
 
 /**
- * The found decision's thresholds, calibrated on bench/data/answer-quality.jsonl and checked on
- * its odd and even halves apart (BENCHMARKS.md, "Answer quality"): the best hit's relevance must
- * reach FOUND_RELEVANCE and lead the next hit by FOUND_MARGIN, unless a hit from another source
- * covers the question as well (agreement).
+ * The found decision's thresholds, chosen on bench/data/answer-quality.jsonl by a grid over them,
+ * fitted on its odd ids and measured on its even ids and the other way round (BENCHMARKS.md,
+ * "Answer quality"; `bench/answer-quality.ts --halves`): the best hit's relevance must reach
+ * FOUND_RELEVANCE; less than FOUND_UNKNOWN of the question's subject may be missing from every
+ * hit; a question asking for a number must find one next to its subject; and the best hit must
+ * lead the next hit by FOUND_MARGIN and the best hit answering something else (holding a subject
+ * term it lacks) by FOUND_RIVAL_MARGIN, unless a hit from another source covers the question as
+ * well (agreement).
  */
 export const FOUND_RELEVANCE = 0.5;
-export const FOUND_MARGIN = 0.18;
+export const FOUND_MARGIN = 0.06;
+export const FOUND_RIVAL_MARGIN = 0.15;
+export const FOUND_UNKNOWN = 0.5;
+/**
+ * The share of the question's subject the best hit's title with a section heading or a list
+ * item's lead must name (`FoundFeatures.headed`): above zero, i.e. some subject word (not only a
+ * weak one) is what a section of the hit is about. Chosen by the same grid, fitted on each half
+ * of the ids and checked on the other (BENCHMARKS.md, "Answer quality").
+ */
+export const FOUND_HEADED = 0.05;
 /** Near misses below this relevance are not worth a "might also help" link. */
 export const RELATED_RELEVANCE = 0.3;
 
@@ -69,6 +83,7 @@ export function rankHits(question: string, hits: KnowledgeHit[], limit: number):
   const weights = poolWeights(terms, prepared);
   const ranked = hits.map((hit, index): RankedHit => {
     const match = matchHit(terms, weights, prepared[index] as PreparedHit, wantsSteps);
+    const headed = headingShare(terms, prepared[index] as PreparedHit);
     const strength = sourceStrength.get(hit) ?? 0;
     const relevance = Math.min(
       1,
@@ -76,11 +91,15 @@ export function rankHits(question: string, hits: KnowledgeHit[], limit: number):
         TITLE_WEIGHT * match.titleCoverage +
         SOURCE_WEIGHT * strength,
     );
+    const forms = (prepared[index] as PreparedHit).forms;
     return {
       ...hit,
       relevance: round(relevance),
       coverage: round(match.coverage),
       bestPassage: match.bestPassage,
+      headed: round(headed),
+      matched: terms.filter((_term, i) => forms[i] !== undefined).map(({ term }) => term),
+      missing: terms.filter((_term, i) => forms[i] === undefined).map(({ term }) => term),
     };
   });
   const seen = new Set<string>();
@@ -102,25 +121,35 @@ export interface FoundDecision {
   margin: number;
   /** Another source's hit agrees (covers the question nearly as well). */
   agreement: boolean;
+  /** Everything the decision weighed. */
+  features: FoundFeatures;
 }
 
 /**
- * Whether the best hit answers the question: it is relevant enough and stands clear of the next
- * hit (a question several articles cover a little is one none of them answers). A second source
- * covering it as well counts for it.
+ * Whether the best hit answers the question: it is relevant enough, the question's subject is not
+ * something no source mentions, it gives a number when one is asked for, and it stands clear of
+ * the next hit and of any hit answering another part of the question (a question several articles
+ * each cover a part of is one none of them answers). A second source covering it as well counts
+ * for it. `question` (the asker's text) enables the number check; without it that check passes.
  */
-export function decideFound(ranked: readonly RankedHit[]): FoundDecision {
+export function decideFound(ranked: readonly RankedHit[], question = ''): FoundDecision {
+  const features = foundFeatures(ranked, question);
   const [top, ...rest] = ranked;
-  if (!top) return { found: false, coverage: 0, margin: 0, agreement: false };
+  if (!top) return { found: false, coverage: 0, margin: 0, agreement: false, features };
   const coverage = top.coverage ?? top.relevance;
-  const next = rest[0];
-  const margin = next ? top.relevance - next.relevance : top.relevance;
   const agreement = rest.some(
     (hit) => hit.source !== top.source && (hit.coverage ?? 0) >= Math.max(0.6, coverage - 0.1),
   );
-  // Sources agreeing on the answer are not rivals: the margin is only asked of a lone best hit.
-  const found = top.relevance >= FOUND_RELEVANCE && (agreement || margin >= FOUND_MARGIN);
-  return { found, coverage, margin: round(margin), agreement };
+  // Sources agreeing on the answer are not rivals: the margins are only asked of a lone best hit.
+  const standsClear =
+    agreement || (features.margin >= FOUND_MARGIN && features.rivalMargin >= FOUND_RIVAL_MARGIN);
+  const found =
+    top.relevance >= FOUND_RELEVANCE &&
+    features.unknown < FOUND_UNKNOWN &&
+    features.answerType === 1 &&
+    features.headed >= FOUND_HEADED &&
+    standsClear;
+  return { found, coverage, margin: features.margin, agreement, features };
 }
 
 /** The question's subject terms with their weights: weak words count less, unknown words count full. */
@@ -128,28 +157,69 @@ export function weightedTerms(question: string): TermMatch[] {
   return questionTerms(question).map((term) => ({ term, weight: WEAK_TERMS.has(term) ? WEAK_WEIGHT : 1 }));
 }
 
-/** A hit's words, read once: its title, each passage (with its heading), and the form each question term takes in it. */
+/** A passage's words, read once per text: all of them (heading included), the heading's, and its list items' leads. */
+interface ReadPassage {
+  vocabulary: ReadonlySet<string>;
+  heading: ReadonlySet<string>;
+  /** The lead of each list item that has one: "**Cloudflare**: set the record…", "\"Not authorized\": …". */
+  leads: ReadonlyArray<ReadonlySet<string>>;
+}
+
+/** A list item's lead: its opening bold or quoted words, or the words before a colon or dash near its start. */
+const LEAD =
+  /^\s*(?:[-*+•]|\d{1,2}[.)])\s+(?:\*\*([^*]{2,60})\*\*|"([^"]{2,60})"|([^:—]{2,40})\s*(?::|—|\s-\s))/;
+
+function leadsOf(text: string): ReadonlySet<string>[] {
+  const leads: ReadonlySet<string>[] = [];
+  for (const line of text.split('\n')) {
+    const match = LEAD.exec(line);
+    const lead = match?.[1] ?? match?.[2] ?? match?.[3];
+    if (lead) leads.push(termSet(lead));
+  }
+  return leads;
+}
+
+/** A hit's words: its title, each passage, and the form each question term takes in it. */
 interface PreparedHit {
   passages: Passage[];
-  title: Set<string>;
-  passageTerms: Set<string>[];
-  whole: Set<string>;
+  title: ReadonlySet<string>;
+  read: ReadPassage[];
+  passageTerms: ReadonlyArray<ReadonlySet<string>>;
+  whole: ReadonlySet<string>;
   /** Per question term: the word of the hit that stands for it (itself, a typo, a longer form), if any. */
   forms: Array<string | undefined>;
 }
 
+/** Passages read before, by heading and text: kb articles and pages come back unchanged on every question. */
+const readPassages = new Map<string, ReadPassage>();
+const READ_PASSAGES_MAX = 5_000;
+
+function readPassage(passage: Passage): ReadPassage {
+  const key = `${passage.heading ?? ''}\u0000${passage.text}`;
+  const cached = readPassages.get(key);
+  if (cached) return cached;
+  const heading = termSet(passage.heading ?? '');
+  const vocabulary = new Set(termSet(passage.text));
+  for (const term of heading) vocabulary.add(term);
+  const read: ReadPassage = {
+    vocabulary,
+    heading,
+    leads: leadsOf(passage.text),
+  };
+  if (readPassages.size >= READ_PASSAGES_MAX) readPassages.clear();
+  readPassages.set(key, read);
+  return read;
+}
+
 function prepareHit(terms: readonly TermMatch[], hit: KnowledgeHit): PreparedHit {
-  const title = new Set(analyse(hit.title));
+  const title = termSet(hit.title);
   const passages = passagesOf(hit);
-  const passageTerms = passages.map((passage) => {
-    const vocabulary = new Set(analyse(passage.text));
-    for (const term of analyse(passage.heading ?? '')) vocabulary.add(term);
-    return vocabulary;
-  });
+  const read = passages.map(readPassage);
+  const passageTerms = read.map(({ vocabulary }) => vocabulary);
   const whole = new Set(title);
   for (const vocabulary of passageTerms) for (const term of vocabulary) whole.add(term);
   const forms = terms.map(({ term }) => (whole.has(term) ? term : nearForm(term, whole)));
-  return { passages, title, passageTerms, whole, forms };
+  return { passages, title, read, passageTerms, whole, forms };
 }
 
 /**
@@ -164,6 +234,31 @@ function poolWeights(terms: readonly TermMatch[], prepared: readonly PreparedHit
     const idf = Math.log(1 + (total - frequency + 0.5) / (frequency + 0.5));
     return term.weight * idf;
   });
+}
+
+/**
+ * The share of the question's subject (its own weights: weak words count less) that the hit's
+ * title names together with one of its section headings or one list item's lead ("**Cloudflare**:
+ * …"). An article that answers a question names its subject where it says what a section is
+ * about; one that only mentions the subject's words in passing ("Archived projects are left out
+ * of search" for "how do i archive a project") names none of it there.
+ */
+function headingShare(terms: readonly TermMatch[], hit: PreparedHit): number {
+  const total = terms.reduce((sum, { weight }) => sum + weight, 0);
+  if (total === 0) return 0;
+  const none: ReadonlySet<string> = new Set<string>();
+  let best = 0;
+  for (const { heading, leads } of hit.read.length ? hit.read : [{ heading: none, leads: [] }]) {
+    for (const lead of leads.length ? leads : [none]) {
+      let sum = 0;
+      for (const [t, { weight }] of terms.entries()) {
+        const form = hit.forms[t];
+        if (form !== undefined && (hit.title.has(form) || heading.has(form) || lead.has(form))) sum += weight;
+      }
+      if (sum > best) best = sum;
+    }
+  }
+  return best / total;
 }
 
 function matchHit(
@@ -189,7 +284,7 @@ function matchHit(
     const passage = hit.passages[index] as Passage;
     const rank =
       coverage +
-      0.05 * cover(new Set(analyse(passage.heading ?? ''))) +
+      0.05 * cover((hit.read[index] as ReadPassage).heading) +
       (wantsSteps && /^\s*1[.)]\s/m.test(passage.text) ? 0.03 : 0);
     if (rank > best.rank) best = { index, coverage, rank };
   }
@@ -238,4 +333,121 @@ function strengthInSource(hits: readonly KnowledgeHit[]): Map<KnowledgeHit, numb
 
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;
+}
+
+/** What the found decision weighs, each 0..1 (see decideFound). */
+export interface FoundFeatures {
+  /** The best hit's relevance. */
+  relevance: number;
+  /** The share of the question (weighted) the best hit's best passage covers. */
+  coverage: number;
+  /** The share of the question's subject (weighted) that no hit of any source holds. */
+  unknown: number;
+  /** The share of the question's subject the best hit does not hold anywhere. */
+  topMissing: number;
+  /** Relevance lead over the next hit. */
+  margin: number;
+  /** Relevance lead over the best hit that holds a subject term the best hit lacks (answers something else). */
+  rivalMargin: number;
+  /** How many subject terms the question has. */
+  terms: number;
+  /**
+   * The share of the question's subject (weighted) that the best hit's title names together with
+   * one of its section headings or list-item leads: low when the hit only mentions the subject's
+   * words in passing, under headings about something else.
+   */
+  headed: number;
+  /** The share of the question (weighted) that one sentence of the best hit holds, with its title and heading. */
+  sentence: number;
+  /**
+   * 0 when the question asks for a number ("how much", "how many", a limit, a price) and no
+   * sentence of the best hit that holds its subject gives one; 1 otherwise.
+   */
+  answerType: number;
+}
+
+const ASKS_NUMBER =
+  /\bhow (?:much|many|long|often|big|large|fast)\b|\b(?:price|cost|costs|maximum|max|minimum)\b/i;
+
+export function foundFeatures(ranked: readonly RankedHit[], question = ''): FoundFeatures {
+  const [top, ...rest] = ranked;
+  if (!top)
+    return {
+      relevance: 0,
+      coverage: 0,
+      unknown: 1,
+      topMissing: 1,
+      margin: 0,
+      rivalMargin: 0,
+      terms: 0,
+      headed: 0,
+      sentence: 0,
+      answerType: 0,
+    };
+  const terms = [...(top.matched ?? []), ...(top.missing ?? [])];
+  const unknown = (top.missing ?? []).filter((term) =>
+    ranked.every((hit) => (hit.missing ?? []).includes(term)),
+  );
+  const weight = (term: string) => (WEAK_TERMS.has(term) ? WEAK_WEIGHT : 1);
+  const total = terms.reduce((sum, term) => sum + weight(term), 0) || 1;
+  const share = (subset: readonly string[]) => subset.reduce((sum, term) => sum + weight(term), 0) / total;
+  const topMatched = new Set(top.matched ?? []);
+  const rival = rest.find((hit) =>
+    (hit.matched ?? []).some((term) => !topMatched.has(term) && !WEAK_TERMS.has(term)),
+  );
+  return {
+    relevance: top.relevance,
+    coverage: top.coverage ?? top.relevance,
+    unknown: round(share(unknown)),
+    topMissing: round(share(top.missing ?? [])),
+    margin: round(top.relevance - (rest[0]?.relevance ?? 0)),
+    rivalMargin: round(top.relevance - (rival?.relevance ?? 0)),
+    terms: terms.length,
+    // A hit not ranked here (no `headed`) is not held to it.
+    headed: top.headed ?? 1,
+    ...sentenceFeatures(top, terms, weight, total, ASKS_NUMBER.test(question)),
+  };
+}
+
+/**
+ * The best share of `terms` one sentence of the hit holds (its title and the sentence's heading
+ * count), and whether a sentence holding that much gives a number when the question asks for one.
+ */
+function sentenceFeatures(
+  hit: RankedHit,
+  terms: readonly string[],
+  weight: (term: string) => number,
+  total: number,
+  wantsNumber: boolean,
+): { sentence: number; answerType: number } {
+  const wanted = new Set(hit.matched ?? []);
+  if (wanted.size === 0) return { sentence: 0, answerType: wantsNumber ? 0 : 1 };
+  const holds = (vocabulary: ReadonlySet<string>, term: string) => {
+    if (vocabulary.has(term)) return true;
+    for (const word of vocabulary)
+      if (word.length >= 4 && (word.startsWith(term) || term.startsWith(word))) return true;
+    return false;
+  };
+  const title = termSet(hit.title);
+  const scored: Array<{ share: number; text: string }> = [];
+  for (const passage of passagesOf(hit)) {
+    const heading = termSet(passage.heading ?? '');
+    // The same units the reply quotes (sentences and steps), read once per text.
+    for (const { text } of passageUnits(passage.text)) {
+      const words = termSet(text);
+      let sum = 0;
+      for (const term of terms) {
+        if (wanted.has(term) && (title.has(term) || heading.has(term) || holds(words, term)))
+          sum += weight(term);
+      }
+      scored.push({ share: sum / total, text });
+    }
+  }
+  const best = Math.max(0, ...scored.map(({ share }) => share));
+  const answerType =
+    !wantsNumber ||
+    scored.some(({ share, text }) => share >= best * 0.75 && /\d|\bunlimited\b|\bno limit\b/i.test(text))
+      ? 1
+      : 0;
+  return { sentence: round(best), answerType };
 }

@@ -90,7 +90,7 @@ export class SupportService {
       const allHits = lookups.flatMap((lookup) => lookup.hits);
       const lexical = rankHits(question.text, allHits, this.options.answerLimit ?? 6);
       const ranked = this.options.reranker ? await this.options.reranker.rerank(question, lexical) : lexical;
-      const decision = decideFound(ranked);
+      const decision = decideFound(ranked, question.text);
       const written = await this.replies.write(question.text, ranked, decision.found, {
         questionId: question.id,
         teamId: question.teamId,

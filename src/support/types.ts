@@ -72,6 +72,15 @@ export interface RankedHit extends KnowledgeHit {
   bestPassage?: number;
   /** Cosine similarity of the question and the hit's best passage (0..1), when embeddings reranked it. */
   similarity?: number;
+  /**
+   * The share of the question's subject (weighted) that the hit's title names together with one
+   * of its section headings or list-item leads (0..1).
+   */
+  headed?: number;
+  /** The question's subject terms the hit holds (anywhere in its title or passages, typos forgiven). */
+  matched?: string[];
+  /** The question's subject terms the hit does not hold. */
+  missing?: string[];
 }
 
 /** A source a reply cites, numbered as in the reply's `[n]`. */

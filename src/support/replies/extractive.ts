@@ -1,4 +1,4 @@
-import { analyse } from '../analysis.js';
+import { termSet } from '../analysis.js';
 import { passagesOf, weightedTerms } from '../ranking.js';
 import type { Citation, RankedHit, Reply, ReplyPart } from '../types.js';
 import { type PassageUnit, passageUnits } from './sentences.js';
@@ -111,7 +111,7 @@ function quoteHit(hit: RankedHit, weights: ReadonlyMap<string, number>, n: numbe
 }
 
 /** The units of the hit's best passage, or of its first passage with text. */
-function unitsOf(hit: RankedHit): PassageUnit[] {
+function unitsOf(hit: RankedHit): readonly PassageUnit[] {
   const passages = passagesOf(hit);
   const best = passages[hit.bestPassage ?? 0];
   const units = best ? passageUnits(best.text) : [];
@@ -144,7 +144,7 @@ function stepRun(units: readonly PassageUnit[]): PassageUnit[] {
 function rankUnits(units: readonly PassageUnit[], weights: ReadonlyMap<string, number>): ScoredUnit[] {
   return units
     .map((unit, order) => {
-      const terms = new Set(analyse(unit.text));
+      const terms = termSet(unit.text);
       let score = 0;
       for (const [term, weight] of weights) {
         if (terms.has(term)) score += weight;

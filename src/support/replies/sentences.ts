@@ -16,9 +16,22 @@ const ABBREVIATIONS = /(?:\b(?:e\.g|i\.e|etc|vs|approx|incl|no|mr|mrs|ms|dr|st|f
 /**
  * The units of a passage: each numbered line is a step; other lines (paragraphs, bullet items) are
  * split into whole sentences. A text cut by a snippet ("…" at either end) loses its cut sentences,
- * so no unit is ever half a sentence.
+ * so no unit is ever half a sentence. The result is cached by text and shared: do not change it.
  */
-export function passageUnits(text: string): PassageUnit[] {
+export function passageUnits(text: string): readonly PassageUnit[] {
+  const cached = unitsCache.get(text);
+  if (cached) return cached;
+  const units = splitUnits(text);
+  if (unitsCache.size >= UNITS_CACHE_MAX) unitsCache.clear();
+  unitsCache.set(text, units);
+  return units;
+}
+
+/** Passages split before, by text: kb sections and pages come back unchanged on every question. */
+const unitsCache = new Map<string, readonly PassageUnit[]>();
+const UNITS_CACHE_MAX = 5_000;
+
+function splitUnits(text: string): PassageUnit[] {
   const units: PassageUnit[] = [];
   const lines = text.split(/\r?\n/);
   for (const [line, raw] of lines.entries()) {
