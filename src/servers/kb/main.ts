@@ -24,9 +24,11 @@ export async function runKbServer(options: RunKbServerOptions): Promise<RunningM
   const knowledgeBase = new KnowledgeBase({ knowledgeDir: options.knowledgeDir, logger });
   // Indexed once a client has finished the handshake, so building it does not delay the answer to
   // `initialize`; a missing folder still shows in the log then, and the first search waits for it.
-  let indexing: Promise<unknown> | undefined;
+  let indexStarted = false;
   const indexOnce = () => {
-    indexing ??= knowledgeBase.index().catch((error: unknown) => {
+    if (indexStarted) return;
+    indexStarted = true;
+    void knowledgeBase.index().catch((error: unknown) => {
       logger.warn({ err: error, knowledgeDir: knowledgeBase.knowledgeDir }, (error as Error).message);
     });
   };
