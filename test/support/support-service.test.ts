@@ -224,10 +224,16 @@ describe('answering a question', () => {
 
   it('lets a reranker reorder the hits before the found decision and the reply', async () => {
     const seen: Array<{ channelKind: string; titles: string[] }> = [];
-    const lunch: KnowledgeHit = { ...passwordArticle, title: 'Team lunch', url: 'https://n/lunch', score: 1 };
+    // A second copy of the answer, ranked second by words alone: the reranker decides which one is cited.
+    const wiki: KnowledgeHit = {
+      ...passwordArticle,
+      title: 'Reset your password (team wiki)',
+      url: 'https://n/wiki',
+      score: 1,
+    };
     const reranked = (rerank: (hits: RankedHit[]) => RankedHit[]) =>
       new SupportService({
-        sources: [source('kb', async () => [passwordArticle, lunch])],
+        sources: [source('kb', async () => [passwordArticle, wiki])],
         store: new DrizzleSupportStore(database.db),
         logger,
         lookupDeadlineMs: 1000,
@@ -244,9 +250,11 @@ describe('answering a question', () => {
     const promoted = await reranked((hits) =>
       [...hits].reverse().map((hit, index) => ({ ...hit, relevance: index === 0 ? 0.9 : 0.1 })),
     ).ask({ ...asked, channelKind: 'private' });
-    expect(seen).toEqual([{ channelKind: 'private', titles: ['Reset your password', 'Team lunch'] }]);
+    expect(seen).toEqual([
+      { channelKind: 'private', titles: ['Reset your password', 'Reset your password (team wiki)'] },
+    ]);
     expect(promoted.found).toBe(true);
-    expect(promoted.hits.map((hit) => hit.title)).toEqual(['Team lunch']);
+    expect(promoted.hits.map((hit) => hit.title)).toEqual(['Reset your password (team wiki)']);
 
     const demoted = await reranked((hits) => hits.map((hit) => ({ ...hit, relevance: 0.2 }))).ask(asked);
     expect(demoted.found).toBe(false);
