@@ -12,12 +12,21 @@ import { type Database, openDatabase } from '../src/db/client.js';
 import { buildDigest } from '../src/digest/index.js';
 import { formatTable, median, type Row, round } from './lib/stats.js';
 
-async function scratchDatabase(): Promise<{ database: Database; drop(): Promise<void>; kind: string }> {
+async function scratchDatabase(
+  options: { keep?: boolean; reuse?: string } = {},
+): Promise<{ database: Database; drop(): Promise<void>; kind: string; reused: boolean }> {
   const serverUrl = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL;
+  if (serverUrl && options.reuse) {
+    const url = new URL(serverUrl);
+    url.pathname = `/${options.reuse}`;
+    const database = await openDatabase({ url: url.toString(), maxConnections: 8 });
+    await database.migrate();
+    return { database, kind: 'Postgres', reused: true, drop: () => database.close() };
+  }
   if (!serverUrl) {
     const database = await openDatabase({ memory: true });
     await database.migrate();
-    return { database, drop: () => database.close(), kind: 'PGlite' };
+    return { database, drop: () => database.close(), kind: 'PGlite', reused: false };
   }
   const name = `deskhand_bench_${randomBytes(4).toString('hex')}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
@@ -29,8 +38,14 @@ async function scratchDatabase(): Promise<{ database: Database; drop(): Promise<
   return {
     database,
     kind: 'Postgres',
+    reused: false,
     async drop() {
       await database.close();
+      if (options.keep) {
+        console.error(`kept database ${name} (--reuse ${name} to time it again)`);
+        await admin.end();
+        return;
+      }
       await admin.unsafe(`drop database if exists ${name} with (force)`);
       await admin.end();
     },
@@ -91,13 +106,26 @@ async function timed(fn: () => Promise<unknown>, runs = 5): Promise<number> {
   return median(samples);
 }
 
-export async function runDigestBench(options: { sizes: number[] }): Promise<Row[]> {
+/** The `now` a kept database was generated for: its last question was asked then. */
+export async function generatedAt(database: Database): Promise<Date> {
+  const [row] = await database.rows(
+    sql`select to_char(max(created_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at from questions`,
+  );
+  return new Date(String(row?.at));
+}
+
+export async function runDigestBench(options: {
+  sizes: number[];
+  keep?: boolean;
+  reuse?: string;
+}): Promise<Row[]> {
   const rows: Row[] = [];
-  const now = new Date();
   for (const size of options.sizes) {
-    const { database, drop, kind } = await scratchDatabase();
+    let now = new Date();
+    const { database, drop, kind, reused } = await scratchDatabase(options);
     try {
-      await generate(database, size, now);
+      if (reused) now = await generatedAt(database);
+      else await generate(database, size, now);
       const since = new Date(now.getTime() - 7 * 86_400_000).toISOString();
       const baseline = await timed(() =>
         database.rows(sql`select count(*) from questions where created_at >= ${since}::timestamptz`),
@@ -122,7 +150,23 @@ export async function runDigestBench(options: { sizes: number[] }): Promise<Row[
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { sizes: { type: 'string', default: '10000,100000,1000000' } } });
-  console.log(formatTable(await runDigestBench({ sizes: values.sizes.split(',').map(Number) })));
+  // --keep leaves the generated database in place (its name goes to stderr); --reuse NAME times a
+  // kept one again (one size) instead of generating the data anew.
+  const { values } = parseArgs({
+    options: {
+      sizes: { type: 'string', default: '10000,100000,1000000' },
+      keep: { type: 'boolean', default: false },
+      reuse: { type: 'string' },
+    },
+  });
+  console.log(
+    formatTable(
+      await runDigestBench({
+        sizes: values.sizes.split(',').map(Number),
+        keep: values.keep,
+        reuse: values.reuse,
+      }),
+    ),
+  );
   process.exit(0);
 }
