@@ -18,10 +18,11 @@ const aboutQuestionsOf = (teamId: string | undefined) =>
   teamId ? sql` and question_id in (select id from questions where team_id = ${teamId})` : sql``;
 
 /**
- * Feedback and tickets are given on an answer, so after its question was asked: the rows that can
- * belong to questions of a period are found by a range scan on their own `created_at` from the
- * period's start (a day earlier, for clocks that disagree between replicas and the database) and
- * joined by hash, instead of two index probes for every question of the period.
+ * Feedback is given on an answer, so after its question was asked: the rows that can belong to
+ * questions of a period are found by a range scan on their own `created_at` from the period's start
+ * (a day earlier, for clocks that disagree between replicas and the database) and joined to their
+ * questions, instead of joining every question of the period to its feedback. Only the questions
+ * marked solved are then checked for a ticket, by index.
  */
 const CLOCK_MARGIN = sql`interval '1 day'`;
 
@@ -29,12 +30,6 @@ const CLOCK_MARGIN = sql`interval '1 day'`;
 function feedbackSince(from: Date) {
   return sql`select question_id, bool_or(kind = 'solved') as solved, bool_or(kind = 'not_helpful') as not_helpful
     from feedback where created_at >= ${at(from)} - ${CLOCK_MARGIN} group by question_id`;
-}
-
-/** The questions asked since `from` that have a ticket. */
-function ticketedSince(from: Date) {
-  return sql`select distinct question_id from tickets
-    where created_at >= ${at(from)} - ${CLOCK_MARGIN} and question_id is not null`;
 }
 
 /**
