@@ -15,6 +15,8 @@ import {
   type OAuthConnection,
   type SlackInstaller,
 } from '../slack/oauth-app.js';
+import type { Root } from './root.js';
+import type { Storage } from './storage.js';
 
 export interface SlackOAuthOptions {
   slack: Extract<SlackMode, { kind: 'oauth' }>;
@@ -39,6 +41,18 @@ export interface SlackOAuth {
 /** Slack's authorize page beside its Web API: `https://slack.com/api/` → `https://slack.com/oauth/v2/authorize`. */
 export function authorizationUrlFor(slackApiUrl: string): string {
   return new URL('../oauth/v2/authorize', slackApiUrl).toString();
+}
+
+/** Multi-workspace install when the config has OAuth credentials; undefined with a single workspace or the playground. */
+export function buildSlackOAuthIfConfigured(root: Root, storage: Storage): SlackOAuth | undefined {
+  const { config, logger } = root;
+  if (config.slack.kind !== 'oauth') return undefined;
+  return buildSlackOAuth({
+    slack: config.slack,
+    slackApiUrl: config.slackApiUrl,
+    database: storage.database,
+    logger,
+  });
 }
 
 /** Multi-workspace install: the installation store, per-workspace clients, the OAuth routes, per-workspace digests. */

@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/env.js';
 import { ConfigError } from '../config/errors.js';
 import type { Database } from '../db/client.js';
 import { DrizzleRequestStore } from '../db/repositories/request-store.js';
+import { playgroundChannelCheck } from '../playground/server.js';
 import { SlackGroupMembers, SlackRequestNotifier } from '../slack/request-notifier.js';
 import {
   type ChannelSettingsSource,
@@ -60,6 +61,21 @@ export function buildSupportChannels(options: SupportChannelsOptions): SupportCh
   });
   const slaWorker = new SlaWorker({ requests, logger, intervalMs: options.slaScanIntervalMs });
   return { requests, slaWorker };
+}
+
+/**
+ * Fails the start with a ConfigError naming a support channel that does not exist, before anything
+ * is opened, so nothing is left to tear down: the playground's own channels, or Slack's.
+ */
+export async function checkSupportChannelsAtStart(config: AppConfig, logger: Logger): Promise<void> {
+  if (config.slack.kind === 'playground') playgroundChannelCheck(config.supportChannels);
+  else if (config.slack.kind !== 'oauth')
+    // With OAuth each workspace has its own channels and token: nothing to check before installs.
+    await checkSupportChannels(
+      config.supportChannels,
+      { botToken: config.slack.botToken, slackApiUrl: config.slackApiUrl },
+      logger,
+    );
 }
 
 /**

@@ -7,6 +7,11 @@ import type { McpRegistry } from '../mcp/index.js';
 import { SlackThreadPoster } from '../slack/thread-poster.js';
 import { ThreadSyncWorker, TicketSyncService } from '../support/ticket-sync/index.js';
 
+export interface TicketSync {
+  sync: TicketSyncService;
+  worker: ThreadSyncWorker;
+}
+
 /**
  * The two-way sync of tickets and the Slack threads they came from, with the outbox worker that
  * retries what could not cross at once. Undefined without a ticket desk.
@@ -16,7 +21,7 @@ export function buildTicketSync(options: {
   registry: McpRegistry;
   client: () => WebClient | undefined;
   logger: Logger;
-}): { sync: TicketSyncService; worker: ThreadSyncWorker } | undefined {
+}): TicketSync | undefined {
   if (!options.registry.ticketDesk()) return undefined;
   const sync = new TicketSyncService({
     store: new DrizzleTicketThreadStore(options.database.db),

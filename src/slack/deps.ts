@@ -58,7 +58,7 @@ export interface SlackDeps {
   settings: {
     /**
      * Whether a ticket desk is connected now; without one, tickets are stored locally. Read it
-     * for each card: main.ts makes it a getter that follows the desk as it connects or goes.
+     * for each card: src/compose/slack.ts makes it a getter that follows the desk as it connects or goes.
      */
     readonly ticketsEnabled: boolean;
     /** Slack user ids allowed admin commands (SUPPORT_ADMINS). */

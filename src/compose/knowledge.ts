@@ -1,0 +1,68 @@
+import type { McpServiceConfig } from '../config/mcp-services.js';
+import { BufferedSupportStore } from '../db/repositories/buffered-support-store.js';
+import { DrizzleSupportStore } from '../db/repositories/support-store.js';
+import { ToolCallLog } from '../db/repositories/tool-call-log.js';
+import { McpRegistry } from '../mcp/index.js';
+import { SupportService } from '../support/support-service.js';
+import type { Triager } from '../support/triage.js';
+import { buildReplyWriter } from './replies.js';
+import { buildReranker } from './reranker.js';
+import type { Root } from './root.js';
+import type { Storage } from './storage.js';
+
+/**
+ * Start waits until every MCP service has connected or failed once, but no longer than this; a
+ * slower one becomes a knowledge source or the ticket desk when it connects.
+ */
+const MCP_START_WAIT_MS = 10_000;
+
+export interface KnowledgeParts {
+  storage: Storage;
+  services: McpServiceConfig[];
+  triager: Triager;
+}
+
+export interface Knowledge {
+  registry: McpRegistry;
+  support: SupportService;
+  /** Closes the MCP connections, then the log of their tool calls. */
+  close(): Promise<void>;
+}
+
+/**
+ * The MCP services, connected (or on their way), and the support service that asks them. Waits
+ * `waitMs` at most for the services to connect, MCP_START_WAIT_MS by default.
+ */
+export async function buildKnowledge(root: Root, parts: KnowledgeParts, waitMs?: number): Promise<Knowledge> {
+  const { config, logger } = root;
+  const { database, writeBuffer } = parts.storage;
+  const toolCallLog = new ToolCallLog(database.db, logger);
+  const registry = new McpRegistry({
+    services: parts.services,
+    logger,
+    metrics: root.metrics,
+    recordToolCall: (call) => toolCallLog.record(call),
+  });
+  // Services slower than this join as soon as their tools are known: roles are looked up per use.
+  await registry.connectAll({ waitMs: waitMs ?? MCP_START_WAIT_MS });
+
+  const support = new SupportService({
+    sources: () => registry.knowledgeSources(),
+    store: new BufferedSupportStore(new DrizzleSupportStore(database.db), writeBuffer),
+    logger,
+    triager: parts.triager,
+    lookupDeadlineMs: config.lookupDeadlineMs,
+    questionMaxChars: config.questionMaxChars,
+    questionsPerMinute: config.questionsPerMinute,
+    replies: buildReplyWriter(config, database.db, logger),
+    reranker: buildReranker(config, database.db, logger),
+  });
+  return {
+    registry,
+    support,
+    async close() {
+      await registry.close();
+      await toolCallLog.close();
+    },
+  };
+}
