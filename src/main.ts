@@ -29,8 +29,13 @@ import type { TicketOutboxWorker, TicketService } from './support/tickets/index.
 import { loadTriager } from './support/triage.js';
 
 export interface StartOptions {
-  /** An already opened database (tests); otherwise opened from the config. */
+  /** An already opened database (tests), left open at stop; otherwise opened from the config. */
   database?: Database;
+  /**
+   * The configured database, which the caller began opening while this module loaded (the
+   * embedded server starts as slowly as the code loads); closed at stop like one opened here.
+   */
+  openingDatabase?: Promise<Database>;
   logger?: Logger;
   /** Environment for `${VAR}` in the MCP services file; process.env by default. */
   env?: Record<string, string | undefined>;
@@ -85,7 +90,7 @@ export async function startDeskhand(
   const root = createRoot(config, logger);
   await checkSupportChannelsAtStart(config, logger);
 
-  const storage = await buildStorage(root, options.database);
+  const storage = await buildStorage(root, options.database, options.openingDatabase);
   const knowledge = await buildKnowledge(root, { storage, services, triager }, options.mcpStartWaitMs);
   const tickets = buildTickets(root, { storage, knowledge });
   // Multi-workspace install: each workspace's token comes from its installation in the database.

@@ -1,9 +1,23 @@
 import type { AppConfig } from '../config/env.js';
-import { startDeskhand } from '../main.js';
+import { openConfiguredDatabase } from '../db/client.js';
+import { createLogger } from '../observability/logger.js';
 
 /** `deskhand start`: runs until SIGTERM or SIGINT, then shuts down within the grace period and exits 0. */
 export async function runUntilSignalled(config: AppConfig): Promise<number> {
-  const running = await startDeskhand(config);
+  const logger = createLogger({ level: config.logLevel, secrets: config.secrets });
+  // The embedded PostgreSQL takes about as long to start as the bot's code takes to load: both at
+  // once. A failure is reported where the start awaits it, not as an unhandled rejection meanwhile.
+  const openingDatabase = openConfiguredDatabase(config, (message) => logger.info(message));
+  openingDatabase.catch(() => {});
+  const { startDeskhand } = await import('../main.js');
+  let running: Awaited<ReturnType<typeof startDeskhand>>;
+  try {
+    running = await startDeskhand(config, { logger, openingDatabase });
+  } catch (error) {
+    // A start that fails (a bad services file, a refused token) leaves no embedded server behind.
+    await openingDatabase.then((database) => database.close()).catch(() => {});
+    throw error;
+  }
   return new Promise<number>((resolve) => {
     let signalled = false;
     const onSignal = (signal: NodeJS.Signals) => {

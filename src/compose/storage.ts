@@ -19,11 +19,17 @@ export interface Storage {
 
 /**
  * The database, the write buffer with its spool, and the migrations run at start. `opened` is an
- * already opened database (tests), left open by `stop()`; otherwise it is opened from the config.
+ * already opened database (tests), left open by `stop()`; otherwise it is the one `opening`
+ * resolves to, or one opened here from the config.
  */
-export async function buildStorage(root: Root, opened?: Database): Promise<Storage> {
+export async function buildStorage(
+  root: Root,
+  opened?: Database,
+  opening?: Promise<Database>,
+): Promise<Storage> {
   const { config, logger, readiness } = root;
-  const database = opened ?? (await openConfiguredDatabase(config, (message) => logger.info(message)));
+  const database =
+    opened ?? (await (opening ?? openConfiguredDatabase(config, (message) => logger.info(message))));
   const ownsDatabase = !opened;
   // Questions keep being answered through a database outage; their rows are spooled to disk and
   // written once it is back, even after a crash in between.
