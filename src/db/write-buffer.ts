@@ -70,6 +70,8 @@ export class WriteBuffer {
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private held = false;
+  /** A retry asked for while a drain was under way. */
+  private retryAfterDrain: number | undefined;
   dropped = 0;
   /** Dropped from memory since the spool was last emptied: the spool must then be kept for the next start. */
   private droppedSinceClear = 0;
@@ -183,12 +185,21 @@ export class WriteBuffer {
   }
 
   private kick(delayMs: number): void {
-    if (this.closed || this.draining || this.held) return;
+    if (this.closed || this.held) return;
+    // A drain under way takes what is queued; one that ends on an unreachable database asks for
+    // its retry from inside, so the retry is scheduled for when it has finished.
+    if (this.draining) {
+      this.retryAfterDrain = Math.min(this.retryAfterDrain ?? delayMs, delayMs);
+      return;
+    }
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.draining = this.drain().finally(() => {
         this.draining = undefined;
+        const retry = this.retryAfterDrain;
+        this.retryAfterDrain = undefined;
+        if (retry !== undefined && this.queue.length > 0) this.kick(retry);
       });
     }, delayMs);
   }

@@ -127,4 +127,28 @@ describe('telling a connection error from a bad write', () => {
     expect(written).toEqual(['b', 'c']);
     await buffer.close();
   });
+
+  it('stores what it kept once the database is back, with no later write or flush to prompt it', async () => {
+    const buffer = new WriteBuffer({ logger, initialRetryMs: 10, maxRetryMs: 40 });
+    let up = false;
+    let attempts = 0;
+    const written: string[] = [];
+    buffer.register('name', async (data) => {
+      attempts++;
+      if (!up) throw Object.assign(new Error('down'), { code: 'ECONNREFUSED' });
+      written.push(data as string);
+    });
+    await buffer.write('name', 'a');
+    await buffer.write('name', 'b');
+    // Retried on its own while the database stays away, not only when another write comes in.
+    const tried = attempts;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(attempts).toBeGreaterThan(tried + 1);
+    up = true;
+    const deadline = Date.now() + 2000;
+    while (buffer.pending > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(written).toEqual(['a', 'b']);
+    expect(buffer.pending).toBe(0);
+    await buffer.close();
+  });
 });
