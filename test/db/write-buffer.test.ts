@@ -146,7 +146,8 @@ describe('telling a connection error from a bad write', () => {
     expect(attempts).toBeGreaterThan(tried + 1);
     up = true;
     const deadline = Date.now() + 2000;
-    while (buffer.pending > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (buffer.pending > 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     expect(written).toEqual(['a', 'b']);
     expect(buffer.pending).toBe(0);
     await buffer.close();
