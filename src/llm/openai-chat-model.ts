@@ -1,15 +1,8 @@
 import { type ChatMessage, type ChatModel, ChatModelError } from '../support/replies/index.js';
-import { endpointUrl, postOpenAi } from './openai-http.js';
+import { endpointUrl, type OpenAiClientOptions, postOpenAi } from './openai-http.js';
 
-export interface OpenAiChatModelOptions {
-  /** The API base, e.g. https://api.openai.com/v1 or http://localhost:11434/v1 (Ollama). */
-  baseUrl: string;
-  model: string;
-  apiKey?: string;
-  /** Attempts for a 429 or a 5xx, as long as the caller's signal allows (default 3). */
-  attempts?: number;
-  fetch?: typeof fetch;
-}
+/** Attempts default to 3. */
+export type OpenAiChatModelOptions = OpenAiClientOptions;
 
 /**
  * Any OpenAI-compatible `POST {baseUrl}/chat/completions` (OpenAI, Ollama, vLLM, llama.cpp

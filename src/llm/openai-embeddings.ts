@@ -1,15 +1,8 @@
 import { type Embedder, EmbedderError } from '../support/reranking/index.js';
-import { endpointUrl, postOpenAi } from './openai-http.js';
+import { endpointUrl, type OpenAiClientOptions, postOpenAi } from './openai-http.js';
 
-export interface OpenAiEmbeddingsOptions {
-  /** The API base, e.g. https://api.openai.com/v1 or http://localhost:11434/v1 (Ollama): LLM_BASE_URL. */
-  baseUrl: string;
-  model: string;
-  apiKey?: string;
-  /** Attempts for a 429 or a 5xx, as long as the caller's signal allows (default 2: reranking has little time). */
-  attempts?: number;
-  fetch?: typeof fetch;
-}
+/** Attempts default to 2: reranking has little time. */
+export type OpenAiEmbeddingsOptions = OpenAiClientOptions;
 
 /**
  * Any OpenAI-compatible `POST {baseUrl}/embeddings` (OpenAI, Ollama, vLLM, LM Studio, TEI). A

@@ -1,3 +1,14 @@
+/** Where and how to reach an OpenAI-compatible API: what the chat and embeddings clients are built with. */
+export interface OpenAiClientOptions {
+  /** The API base, e.g. https://api.openai.com/v1 or http://localhost:11434/v1 (Ollama): LLM_BASE_URL. */
+  baseUrl: string;
+  model: string;
+  apiKey?: string;
+  /** Attempts for a 429 or a 5xx, as long as the caller's signal allows (each client has its default). */
+  attempts?: number;
+  fetch?: typeof fetch;
+}
+
 /** What went wrong asking an OpenAI-compatible endpoint; each caller turns it into its own error type. */
 export type OpenAiFailureKind = 'http' | 'rate_limited' | 'malformed' | 'network';
 

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { FakeApi, type InjectedResponse, type RecordedRequest } from './fake-api.js';
 
 export const FAKE_LLM_KEY = 'sk-fake-llm-key-123';
@@ -172,4 +173,24 @@ function firstSentence(passage: string): string {
   const line = passage.split('\n').find((candidate) => candidate.trim() && !/^\s*$/.test(candidate)) ?? '';
   const body = line.replace(/^\d+\.\s+/, '');
   return /^(.*?[.!?])(\s|$)/.exec(body)?.[1] ?? body;
+}
+
+/**
+ * A FakeLlm for the enclosing describe block: started before its tests, closed after them, and
+ * before each test cleared of recorded requests and hangs, then `reset` for what a file sets anew.
+ */
+export function useFakeLlm(reset?: (llm: FakeLlm) => void): FakeLlm {
+  const llm = new FakeLlm();
+  beforeAll(async () => {
+    await llm.start();
+  });
+  afterAll(async () => {
+    await llm.close();
+  });
+  beforeEach(() => {
+    llm.requests.length = 0;
+    llm.hang(false);
+    reset?.(llm);
+  });
+  return llm;
 }

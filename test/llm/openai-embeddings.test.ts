@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OpenAiEmbeddings } from '../../src/llm/openai-embeddings.js';
 import { EmbedderError } from '../../src/support/reranking/index.js';
-import { FAKE_LLM_KEY, FakeLlm, fakeEmbedding } from '../harness/fake-llm.js';
+import { FAKE_LLM_KEY, fakeEmbedding, useFakeLlm } from '../harness/fake-llm.js';
 
 describe('the OpenAI-compatible embeddings client', () => {
-  const llm = new FakeLlm();
+  const llm = useFakeLlm();
   const embedder = (apiKey = FAKE_LLM_KEY) =>
     new OpenAiEmbeddings({ baseUrl: `${llm.url}/v1/`, model: 'fake-embed', apiKey });
   const embed = (texts: string[], timeoutMs = 3000, apiKey?: string) =>
@@ -14,17 +14,6 @@ describe('the OpenAI-compatible embeddings client', () => {
       () => undefined,
       (error: unknown) => error,
     );
-
-  beforeAll(async () => {
-    await llm.start();
-  });
-  afterAll(async () => {
-    await llm.close();
-  });
-  beforeEach(() => {
-    llm.requests.length = 0;
-    llm.hang(false);
-  });
 
   it('posts the model and the texts to {base}/embeddings with the key, and returns one vector per text', async () => {
     const vectors = await embed(['reset my password', 'team lunch']);

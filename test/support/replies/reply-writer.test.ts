@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OpenAiChatModel } from '../../../src/llm/openai-chat-model.js';
 import { rankHits } from '../../../src/support/ranking.js';
 import { isGrounded, type ReplyAudit, ReplyWriter } from '../../../src/support/replies/index.js';
 import type { ChannelKind, KnowledgeHit } from '../../../src/support/types.js';
-import { FAKE_LLM_KEY, FakeLlm } from '../../harness/fake-llm.js';
+import { FAKE_LLM_KEY, useFakeLlm } from '../../harness/fake-llm.js';
 
 const QUESTION = 'How do I reset my password?';
 const HITS: KnowledgeHit[] = [
@@ -33,7 +33,9 @@ const HITS: KnowledgeHit[] = [
 ];
 
 describe('the reply written by a language model, held to the sources', () => {
-  const llm = new FakeLlm();
+  const llm = useFakeLlm((llm) => {
+    llm.answer = (_question, passages) => `${passages[0]?.split('\n')[1]?.replace(/^1\. /, '')} [1]`;
+  });
   const audits: ReplyAudit[] = [];
   const ranked = rankHits(QUESTION, HITS, 6);
   const writer = (options: { deadlineMs?: number; privateOk?: boolean } = {}) =>
@@ -49,18 +51,6 @@ describe('the reply written by a language model, held to the sources', () => {
     entryPoint: 'slash' as const,
   });
   const lastAudit = () => audits.at(-1) as ReplyAudit;
-
-  beforeAll(async () => {
-    await llm.start();
-  });
-  afterAll(async () => {
-    await llm.close();
-  });
-  beforeEach(() => {
-    llm.requests.length = 0;
-    llm.hang(false);
-    llm.answer = (_question, passages) => `${passages[0]?.split('\n')[1]?.replace(/^1\. /, '')} [1]`;
-  });
 
   it('uses a reply that cites the passages it was given, and keeps the prompt and the model text for audit', async () => {
     const written = await writer().write(QUESTION, ranked, true, context());

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OpenAiEmbeddings } from '../../../src/llm/openai-embeddings.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import {
@@ -7,7 +7,7 @@ import {
   type EmbeddingRerankerOptions,
 } from '../../../src/support/reranking/index.js';
 import type { ChannelKind, EntryPoint, Question, RankedHit } from '../../../src/support/types.js';
-import { FAKE_LLM_KEY, FakeLlm } from '../../harness/fake-llm.js';
+import { FAKE_LLM_KEY, useFakeLlm } from '../../harness/fake-llm.js';
 
 const QUESTION = 'How do I reset my password?';
 
@@ -71,7 +71,10 @@ class MemoryCache implements EmbeddingCache {
 }
 
 describe('reranking the hits with embeddings', () => {
-  const llm = new FakeLlm();
+  const llm = useFakeLlm((llm) => {
+    llm.embeddingDims = 64;
+    warnings.length = 0;
+  });
   const warnings: string[] = [];
   const logger = createLogger({
     level: 'warn',
@@ -85,19 +88,6 @@ describe('reranking the hits with embeddings', () => {
       ...options,
     });
   const titles = (hits: RankedHit[]) => hits.map((hit) => hit.title);
-
-  beforeAll(async () => {
-    await llm.start();
-  });
-  afterAll(async () => {
-    await llm.close();
-  });
-  beforeEach(() => {
-    llm.requests.length = 0;
-    llm.hang(false);
-    llm.embeddingDims = 64;
-    warnings.length = 0;
-  });
 
   it('puts the hit that means what the question asks first, sending the question and each passage once', async () => {
     const reranked = await reranker().rerank(question(), RANKED);
