@@ -13,7 +13,7 @@ import type { TicketSync } from './ticket-sync.js';
 export function buildTickets(root: Root, parts: { storage: Storage; knowledge: Knowledge }): TicketService {
   const { registry } = parts.knowledge;
   return new TicketService({
-    store: new DrizzleTicketStore(parts.storage.database.db),
+    store: new DrizzleTicketStore(parts.storage.database.db, parts.storage.writeBuffer),
     desk: () => registry.ticketDesk(),
     awaitingDesk: () => registry.ticketDeskMayConnect(),
     logger: root.logger,

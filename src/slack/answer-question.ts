@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Alert } from '../support/alerts/index.js';
-import type { Ticket } from '../support/tickets/index.js';
+import { type Ticket, TicketKeptForLaterError } from '../support/tickets/index.js';
 import type { Answer, QuestionInput } from '../support/types.js';
 import {
   answerCard,
@@ -45,9 +45,9 @@ export async function answerQuestion(
     return { card: errorNotice() };
   }
   // In a support channel people answer in the thread: a ticket is made from the request when someone asks for one.
-  const ticket = options.autoTicket === false ? undefined : await autoTicket(deps, client, answer);
+  const { ticket, kept } = options.autoTicket === false ? {} : await autoTicket(deps, client, answer);
   const alert = await raiseAlert(deps, answer, ticket);
-  return { card: renderAnswer(deps, answer, ticket, alert), answer, ticket, alert };
+  return { card: renderAnswer(deps, answer, { ticket, kept }, alert), answer, ticket, alert };
 }
 
 /**
@@ -81,22 +81,36 @@ export async function permalinkOf(
   }
 }
 
-async function autoTicket(deps: SlackDeps, client: WebClient, answer: Answer): Promise<Ticket | undefined> {
+/** The automatic ticket, if one is wanted: filed, or kept to be filed once the database is back. */
+async function autoTicket(
+  deps: SlackDeps,
+  client: WebClient,
+  answer: Answer,
+): Promise<{ ticket?: Ticket; kept?: true }> {
   const { tickets } = deps;
-  if (!tickets) return undefined;
+  if (!tickets) return {};
   const wanted = !answer.found || answer.question.triage.urgency === 'high';
-  if (!wanted) return undefined;
+  if (!wanted) return {};
   try {
-    return await tickets.autoTicketFor(answer, {
-      customerEmail: await emailOf(client, answer.question.askerId),
-      responseUrl: answer.question.responseUrl,
-    });
+    return {
+      ticket: await tickets.autoTicketFor(answer, {
+        customerEmail: await emailOf(client, answer.question.askerId),
+        responseUrl: answer.question.responseUrl,
+      }),
+    };
   } catch (error) {
+    if (error instanceof TicketKeptForLaterError) {
+      deps.logger.warn(
+        { questionId: answer.question.id },
+        'the automatic ticket is kept until the database is back; the outbox files it then',
+      );
+      return { kept: true };
+    }
     deps.logger.error(
       { questionId: answer.question.id, err: (error as Error).message },
       'could not file the automatic ticket',
     );
-    return undefined;
+    return {};
   }
 }
 
@@ -114,7 +128,12 @@ async function raiseAlert(deps: SlackDeps, answer: Answer, ticket?: Ticket): Pro
 }
 
 /** The answer card, with a line about the ticket and the alert when there are any, and a link back for a shortcut. */
-function renderAnswer(deps: SlackDeps, answer: Answer, ticket?: Ticket, alert?: Alert): CardMessage {
+function renderAnswer(
+  deps: SlackDeps,
+  answer: Answer,
+  { ticket, kept }: { ticket?: Ticket; kept?: true },
+  alert?: Alert,
+): CardMessage {
   const answered = answerCard(answer, { ticketsEnabled: deps.settings.ticketsEnabled });
   const notes: string[] = [];
   const { question } = answer;
@@ -133,6 +152,10 @@ function renderAnswer(deps: SlackDeps, answer: Answer, ticket?: Ticket, alert?: 
             ? 'saved, and will be filed shortly'
             : 'could not be filed';
     notes.push(`:ticket: Ticket ${label} ${state} for you`);
+  } else if (kept) {
+    notes.push(
+      ':ticket: A ticket is saved for you and will be filed as soon as deskhand can reach its database',
+    );
   }
   if (alert) notes.push(':rotating_light: Marked urgent: the support team has been alerted');
   if (notes.length === 0) return answered;

@@ -382,6 +382,32 @@ describe.skipIf(!canRun)('faults injected into running processes (needs TEST_DAT
     );
     expect(row.storedRows).toBe(3);
     expect(row.lost).toBe(0);
+    // The knowledge does not answer these (the tag's words are in no article): each one's automatic
+    // ticket, which could not be stored during the outage, was kept and is stored now, once.
+    const counts = async () => {
+      const [n] = await database.rows<{ unanswered: number; tickets: number }>(sql`
+        select count(*) filter (where q.found = false or q.urgency = 'high')::int as unanswered,
+          (select count(*)::int from tickets t join questions tq on tq.id = t.question_id
+            where tq.text like ${`%${tag}%`}) as tickets
+        from questions q where q.text like ${`%${tag}%`}`);
+      return n;
+    };
+    const settled = await waitFor('the kept tickets to be stored', async () => {
+      const n = await counts();
+      return n && n.unanswered > 0 && n.tickets === n.unanswered ? n : undefined;
+    }).catch(counts);
+    expect(settled?.unanswered).toBeGreaterThan(0);
+    expect(settled?.tickets).toBe(settled?.unanswered);
+    // And each asker was told so on the card.
+    const told = slack.workspace
+      .allMessages()
+      .filter(
+        (message) =>
+          message.ephemeralTo === ASKER &&
+          cardText(message).includes(tag) &&
+          cardText(message).includes('will be filed as soon as deskhand can reach its database'),
+      );
+    expect(told).toHaveLength(settled?.unanswered ?? -1);
   }, 90_000);
 
   it('Postgres down, then deskhand killed: what was acknowledged is spooled, replayed after the restart, stored once', async () => {

@@ -1,9 +1,15 @@
 import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { CreatedTicket, TicketPriority, TicketType } from '../../support/ports.js';
-import type { AttemptRef, NewTicket, TicketStore } from '../../support/tickets/ports.js';
+import {
+  type AttemptRef,
+  type NewTicket,
+  TicketKeptForLaterError,
+  type TicketStore,
+} from '../../support/tickets/ports.js';
 import type { Ticket, TicketDeskUpdate, TicketReason, TicketStatus } from '../../support/tickets/types.js';
 import type { Db } from '../client.js';
 import { tickets } from '../schema/index.js';
+import { isConnectionError, type WriteBuffer } from '../write-buffer.js';
 
 type TicketRow = typeof tickets.$inferSelect;
 
@@ -11,9 +17,33 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The `tickets` table and its outbox queries. Every outcome is recorded only by the current claim. */
 export class DrizzleTicketStore implements TicketStore {
-  constructor(private readonly db: Db) {}
+  /**
+   * With a write buffer, a ticket that cannot be inserted because the database is away is kept
+   * (spooled to disk) and inserted once it is back, due at once, for the outbox to file: an
+   * unanswered or urgent question asked during an outage still gets its ticket.
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly buffer?: WriteBuffer,
+  ) {
+    buffer?.register('ticket', async (data) => {
+      const kept = data as NewTicket;
+      await this.insertRow({ ...kept, nextAttemptAt: new Date(kept.nextAttemptAt) });
+    });
+  }
 
   async insert(ticket: NewTicket): Promise<{ ticket: Ticket; inserted: boolean }> {
+    try {
+      return await this.insertRow(ticket);
+    } catch (error) {
+      if (!this.buffer || !isConnectionError(error)) throw error;
+      // No attempt was made: the outbox files it as soon as it is stored.
+      await this.buffer.write('ticket', { ...ticket, attempts: 0, nextAttemptAt: new Date() });
+      throw new TicketKeptForLaterError(ticket.idempotencyKey);
+    }
+  }
+
+  private async insertRow(ticket: NewTicket): Promise<{ ticket: Ticket; inserted: boolean }> {
     const [row] = await this.db
       .insert(tickets)
       .values({

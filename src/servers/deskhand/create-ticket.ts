@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { type Ticket, ticketDraftFor } from '../../support/tickets/index.js';
+import { type Ticket, TicketKeptForLaterError, ticketDraftFor } from '../../support/tickets/index.js';
 import { errorResult, jsonResult } from '../shared/rest.js';
 import { askForAgent, EMPTY_QUESTION, isAnswer } from './agent-question.js';
 import type { DeskhandToolDeps } from './deps.js';
@@ -101,6 +101,11 @@ export function registerCreateTicket(server: McpServer, deps: DeskhandToolDeps):
         const alreadyFiled = ticket.questionId !== outcome.question.id;
         return jsonResult(ticketResult(ticket, tickets.deskLabel, alreadyFiled));
       } catch (error) {
+        if (error instanceof TicketKeptForLaterError)
+          return errorResult(
+            'deskhand could not reach its database, so the ticket was kept and will be filed once it can; call again later with the same question and email to get its number (it will not be filed twice).',
+            true,
+          );
         deps.logger.error({ err: (error as Error).message }, 'an MCP ticket could not be stored');
         return errorResult(
           'The ticket could not be saved just now (deskhand could not reach its database); call again with the same question and email.',

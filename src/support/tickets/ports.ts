@@ -21,6 +21,18 @@ export interface AttemptRef {
   attempts: number;
 }
 
+/**
+ * Thrown by a TicketStore that cannot store a ticket now (its database is away) but has kept it: it
+ * is stored once it can be, with no attempt made, and the outbox files it from there. The ticket
+ * has no number yet.
+ */
+export class TicketKeptForLaterError extends Error {
+  constructor(readonly idempotencyKey: string) {
+    super(`ticket ${idempotencyKey} could not be stored now; it is kept and will be filed once it is`);
+    this.name = 'TicketKeptForLaterError';
+  }
+}
+
 /** The `tickets` table, which is also the outbox; implemented with drizzle in src/db/repositories. */
 export interface TicketStore {
   /** Stores the ticket unless one with its key exists; returns the stored row and whether this call wrote it. */

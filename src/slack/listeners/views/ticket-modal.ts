@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, Logger, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { Ticket } from '../../../support/tickets/index.js';
+import { type Ticket, TicketKeptForLaterError } from '../../../support/tickets/index.js';
 import {
   type CardMessage,
   noticeCard,
@@ -61,16 +61,23 @@ export function ticketModalSubmitCallback(deps: SlackDeps) {
         card: { channelId: metadata.channelId, ts: metadata.ts },
       });
     } catch (error) {
-      logger.error(`storing the ticket failed: ${(error as Error).message}`);
+      const kept = error instanceof TicketKeptForLaterError;
+      if (kept) logger.warn(`ticket for question ${metadata.questionId} kept until the database is back`);
+      else logger.error(`storing the ticket failed: ${(error as Error).message}`);
       await showToAsker(
         client,
         logger,
         userId,
         metadata,
-        noticeCard(
-          'Your ticket could not be saved just now — please click “Create ticket” again.',
-          ':warning:',
-        ),
+        kept
+          ? noticeCard(
+              'Your ticket is saved and will be filed as soon as deskhand can reach its database again.',
+              ':ticket:',
+            )
+          : noticeCard(
+              'Your ticket could not be saved just now — please click “Create ticket” again.',
+              ':warning:',
+            ),
       );
       return;
     }
