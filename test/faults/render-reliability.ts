@@ -36,7 +36,7 @@ writeFileSync(
   `# Reliability
 
 deskhand must never silently drop a question or a ticket. The fault-injection suite in
-\`test/faults/\` runs deskhand as real processes (its kb MCP server over stdio as a child process,
+\`test/faults/\` runs deskhand as real processes (its kb MCP server over stdio as a child process, as a services file may run it,
 a knowledge source over streamable HTTP, a fake Slack, Postgres behind a proxy the test can cut),
 injects each fault while questions flow, and counts what was sent, acknowledged (HTTP 200 to
 Slack), answered (an answer card reached the asker) and stored (rows in \`questions\`).
