@@ -373,8 +373,10 @@ describe.skipIf(!canRun)('faults injected into running processes (needs TEST_DAT
       {
         fault: 'Postgres unreachable',
         injected: 'the proxy in front of Postgres refuses connections, then lets them through again',
-        userSees: 'the card as usual, saying the automatic ticket will be filed once the database is back; /readyz 503 meanwhile',
-        stored: 'every row once Postgres is back, none twice, and each unanswered question’s ticket (kept on disk meanwhile)',
+        userSees:
+          'the card as usual, saying the automatic ticket will be filed once the database is back; /readyz 503 meanwhile',
+        stored:
+          'every row once Postgres is back, none twice, and each unanswered question’s ticket (kept on disk meanwhile)',
         sent: acks.length,
       },
       tag,
