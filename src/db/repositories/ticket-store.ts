@@ -33,14 +33,21 @@ export class DrizzleTicketStore implements TicketStore {
   }
 
   async insert(ticket: NewTicket): Promise<{ ticket: Ticket; inserted: boolean }> {
+    // Writes already waiting for the database mean it is away: keep the ticket at once rather than
+    // hold the asker's card until a new attempt times out.
+    if (this.buffer && this.buffer.pending > 0) return this.keep(ticket);
     try {
       return await this.insertRow(ticket);
     } catch (error) {
       if (!this.buffer || !isConnectionError(error)) throw error;
-      // No attempt was made: the outbox files it as soon as it is stored.
-      await this.buffer.write('ticket', { ...ticket, attempts: 0, nextAttemptAt: new Date() });
-      throw new TicketKeptForLaterError(ticket.idempotencyKey);
+      return this.keep(ticket);
     }
+  }
+
+  private async keep(ticket: NewTicket): Promise<never> {
+    // No attempt was made: the outbox files it as soon as it is stored.
+    await this.buffer?.write('ticket', { ...ticket, attempts: 0, nextAttemptAt: new Date() });
+    throw new TicketKeptForLaterError(ticket.idempotencyKey);
   }
 
   private async insertRow(ticket: NewTicket): Promise<{ ticket: Ticket; inserted: boolean }> {
