@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
 import { BufferedSupportStore } from '../../src/db/repositories/buffered-support-store.js';
 import { DrizzleSupportStore } from '../../src/db/repositories/support-store.js';
@@ -7,35 +7,20 @@ import { lookups, questions } from '../../src/db/schema/index.js';
 import { isConnectionError, WriteBuffer } from '../../src/db/write-buffer.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { SupportService } from '../../src/support/support-service.js';
-import { createTestDatabase, type TestDatabase } from '../harness/database.js';
-import { startTcpProxy, type TcpProxy } from '../harness/tcp-proxy.js';
+import { useDatabaseBehindProxy } from '../harness/proxied-database.js';
 
 const logger = createLogger({ level: 'silent' });
 
 describe('writes while Postgres is away', () => {
-  let database: TestDatabase;
-  let proxy: TcpProxy | undefined;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    if (database.url) {
-      const target = new URL(database.url);
-      proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
-    }
-  });
-  afterAll(async () => {
-    await proxy?.close();
-    await database.drop();
-  });
+  const backend = useDatabaseBehindProxy();
 
   it('answers a question asked while the database is down, and stores it once when it is back', async (context) => {
-    if (!proxy || !database.url) {
+    const { proxy, urlViaProxy, database } = backend;
+    if (!proxy || !urlViaProxy) {
       context.skip(); // needs a Postgres server to cut off (TEST_DATABASE_URL); PGlite runs in-process
       return;
     }
-    const viaProxy = new URL(database.url);
-    viaProxy.hostname = '127.0.0.1';
-    viaProxy.port = String(proxy.port);
-    const flaky = await openDatabase({ url: viaProxy.toString(), maxConnections: 2 });
+    const flaky = await openDatabase({ url: urlViaProxy, maxConnections: 2 });
     const buffer = new WriteBuffer({ logger, initialRetryMs: 50, maxRetryMs: 200 });
     const support = new SupportService({
       sources: [

@@ -1,13 +1,12 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/db/client.js';
 import { DrizzleTicketStore } from '../../../src/db/repositories/ticket-store.js';
 import { tickets } from '../../../src/db/schema/index.js';
 import { WriteBuffer } from '../../../src/db/write-buffer.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { type NewTicket, TicketKeptForLaterError } from '../../../src/support/tickets/index.js';
-import { createTestDatabase, type TestDatabase } from '../../harness/database.js';
-import { startTcpProxy, type TcpProxy } from '../../harness/tcp-proxy.js';
+import { useDatabaseBehindProxy } from '../../harness/proxied-database.js';
 
 const logger = createLogger({ level: 'silent' });
 
@@ -29,29 +28,15 @@ function newTicket(key: string): NewTicket {
 }
 
 describe('a ticket asked for while Postgres is away', () => {
-  let database: TestDatabase;
-  let proxy: TcpProxy | undefined;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    if (database.url) {
-      const target = new URL(database.url);
-      proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
-    }
-  });
-  afterAll(async () => {
-    await proxy?.close();
-    await database.drop();
-  });
+  const backend = useDatabaseBehindProxy();
 
   it('is kept, then stored once it is back, due at once for the outbox and stored once', async (context) => {
-    if (!proxy || !database.url) {
+    const { proxy, urlViaProxy } = backend;
+    if (!proxy || !urlViaProxy) {
       context.skip(); // needs a Postgres server to cut off (TEST_DATABASE_URL)
       return;
     }
-    const viaProxy = new URL(database.url);
-    viaProxy.hostname = '127.0.0.1';
-    viaProxy.port = String(proxy.port);
-    const flaky = await openDatabase({ url: viaProxy.toString(), maxConnections: 2 });
+    const flaky = await openDatabase({ url: urlViaProxy, maxConnections: 2 });
     const buffer = new WriteBuffer({ logger, initialRetryMs: 20, maxRetryMs: 100 });
     const store = new DrizzleTicketStore(flaky.db, buffer);
     try {
@@ -64,7 +49,7 @@ describe('a ticket asked for while Postgres is away', () => {
       await proxy.restore();
       const deadline = Date.now() + 10_000;
       while (buffer.pending > 0 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 20));
-      const rows = await database.db
+      const rows = await backend.database.db
         .select()
         .from(tickets)
         .where(eq(tickets.idempotencyKey, 'question:kept'));
@@ -80,7 +65,7 @@ describe('a ticket asked for while Postgres is away', () => {
   });
 
   it('without a write buffer, a ticket is inserted as before', async () => {
-    const store = new DrizzleTicketStore(database.db);
+    const store = new DrizzleTicketStore(backend.database.db);
     const { ticket, inserted } = await store.insert(newTicket('question:plain'));
     expect(inserted).toBe(true);
     expect(ticket.status).toBe('pending');
