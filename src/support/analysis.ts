@@ -1,3 +1,5 @@
+import { BoundedCache } from './bounded-cache.js';
+
 /**
  * How deskhand reads a question and a passage the same way everywhere (the kb index, the ranking,
  * the found decision, the reply): words lowercased and unaccented, phrases and abbreviations that
@@ -182,17 +184,11 @@ export function questionTerms(question: string): string[] {
 }
 
 /** Words seen before and their terms: the same few thousand words come back in every passage. */
-const termCache = new Map<string, string | null>();
-const TERM_CACHE_MAX = 50_000;
+const termCache = new BoundedCache<string | undefined>(50_000);
 
 /** One word as a term, or undefined when it carries no subject. */
 export function termOf(word: string): string | undefined {
-  const cached = termCache.get(word);
-  if (cached !== undefined) return cached ?? undefined;
-  const term = computeTerm(word);
-  if (termCache.size >= TERM_CACHE_MAX) termCache.clear();
-  termCache.set(word, term ?? null);
-  return term;
+  return termCache.get(word, () => computeTerm(word));
 }
 
 function computeTerm(word: string): string | undefined {
@@ -300,13 +296,7 @@ export function editDistanceWithin(a: string, b: string, max: number): number {
  * come back unchanged on every question, so each is read once. The set is shared: do not change it.
  */
 export function termSet(text: string): ReadonlySet<string> {
-  const cached = termSetCache.get(text);
-  if (cached) return cached;
-  const terms = new Set(analyse(text));
-  if (termSetCache.size >= TERM_SET_CACHE_MAX) termSetCache.clear();
-  termSetCache.set(text, terms);
-  return terms;
+  return termSetCache.get(text, () => new Set(analyse(text)));
 }
-const termSetCache = new Map<string, ReadonlySet<string>>();
 /** Enough for every passage, sentence and title of a few hundred articles. */
-const TERM_SET_CACHE_MAX = 20_000;
+const termSetCache = new BoundedCache<ReadonlySet<string>>(20_000);

@@ -1,4 +1,5 @@
 import { analyse, editDistanceWithin, questionTerms, termSet } from './analysis.js';
+import { BoundedCache } from './bounded-cache.js';
 import { passageUnits } from './replies/sentences.js';
 import type { KnowledgeHit, Passage, RankedHit } from './types.js';
 
@@ -191,24 +192,15 @@ interface PreparedHit {
 }
 
 /** Passages read before, by heading and text: kb articles and pages come back unchanged on every question. */
-const readPassages = new Map<string, ReadPassage>();
-const READ_PASSAGES_MAX = 5_000;
+const readPassages = new BoundedCache<ReadPassage>(5_000);
 
 function readPassage(passage: Passage): ReadPassage {
-  const key = `${passage.heading ?? ''}\u0000${passage.text}`;
-  const cached = readPassages.get(key);
-  if (cached) return cached;
-  const heading = termSet(passage.heading ?? '');
-  const vocabulary = new Set(termSet(passage.text));
-  for (const term of heading) vocabulary.add(term);
-  const read: ReadPassage = {
-    vocabulary,
-    heading,
-    leads: leadsOf(passage.text),
-  };
-  if (readPassages.size >= READ_PASSAGES_MAX) readPassages.clear();
-  readPassages.set(key, read);
-  return read;
+  return readPassages.get(`${passage.heading ?? ''}\u0000${passage.text}`, () => {
+    const heading = termSet(passage.heading ?? '');
+    const vocabulary = new Set(termSet(passage.text));
+    for (const term of heading) vocabulary.add(term);
+    return { vocabulary, heading, leads: leadsOf(passage.text) };
+  });
 }
 
 function prepareHit(terms: readonly TermMatch[], hit: KnowledgeHit): PreparedHit {

@@ -1,3 +1,5 @@
+import { BoundedCache } from '../../support/bounded-cache.js';
+
 /** Default snippet length in characters, ellipses aside. */
 export const SNIPPET_LENGTH = 240;
 
@@ -31,19 +33,13 @@ export function buildSnippet(text: string, terms: readonly string[], maxLength =
 }
 
 /** Each text's words with where they start, lowercased: the kb's texts are few and searched again and again. */
-const wordsByText = new Map<string, Occurrence[]>();
-const WORDS_CACHE_MAX = 2000;
+const wordsByText = new BoundedCache<readonly Occurrence[]>(2000);
 const WORD = /[\p{L}\p{N}]+/gu;
 
-function wordsOf(text: string): Occurrence[] {
-  let words = wordsByText.get(text);
-  if (!words) {
-    words = [];
-    for (const match of text.matchAll(WORD)) words.push({ term: match[0].toLowerCase(), index: match.index });
-    if (wordsByText.size >= WORDS_CACHE_MAX) wordsByText.clear();
-    wordsByText.set(text, words);
-  }
-  return words;
+function wordsOf(text: string): readonly Occurrence[] {
+  return wordsByText.get(text, () =>
+    Array.from(text.matchAll(WORD), (match) => ({ term: match[0].toLowerCase(), index: match.index })),
+  );
 }
 
 /** Every place a word of `text` starts with one of `terms`, in order of position. */

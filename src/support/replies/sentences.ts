@@ -1,3 +1,4 @@
+import { BoundedCache } from '../bounded-cache.js';
 /** A unit of a passage a reply may quote whole: a sentence of a paragraph, or one numbered step. */
 export interface PassageUnit {
   kind: 'sentence' | 'step';
@@ -19,17 +20,11 @@ const ABBREVIATIONS = /(?:\b(?:e\.g|i\.e|etc|vs|approx|incl|no|mr|mrs|ms|dr|st|f
  * so no unit is ever half a sentence. The result is cached by text and shared: do not change it.
  */
 export function passageUnits(text: string): readonly PassageUnit[] {
-  const cached = unitsCache.get(text);
-  if (cached) return cached;
-  const units = splitUnits(text);
-  if (unitsCache.size >= UNITS_CACHE_MAX) unitsCache.clear();
-  unitsCache.set(text, units);
-  return units;
+  return unitsCache.get(text, () => splitUnits(text));
 }
 
 /** Passages split before, by text: kb sections and pages come back unchanged on every question. */
-const unitsCache = new Map<string, readonly PassageUnit[]>();
-const UNITS_CACHE_MAX = 5_000;
+const unitsCache = new BoundedCache<readonly PassageUnit[]>(5_000);
 
 function splitUnits(text: string): PassageUnit[] {
   const units: PassageUnit[] = [];
