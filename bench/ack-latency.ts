@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { startBareBolt, startBenchDeskhand, startBenchSlack } from './lib/apps.js';
-import { runLoad } from './lib/load.js';
+import { BENCH_QUESTIONS, runLoad } from './lib/load.js';
 import { formatTable, percentile, type Row, round } from './lib/stats.js';
 
 export async function runAckLatency(options: { rates: number[]; seconds: number }): Promise<Row[]> {
@@ -22,7 +22,7 @@ export async function runAckLatency(options: { rates: number[]; seconds: number 
           durationMs: options.seconds * 1000,
           signingSecret: 'bench-signing-secret',
           responseUrlBase: `${slack.baseUrl}/response`,
-          text: 'How do I reset my password?',
+          texts: BENCH_QUESTIONS,
         });
       const baseline = await measure(bare.url);
       // Let the previous run's answers finish before measuring deskhand again.

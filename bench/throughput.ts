@@ -1,6 +1,7 @@
 /**
  * Throughput as the askers see it: `/support` questions offered open-loop (on Slack's schedule,
- * whatever deskhand's speed) from many distinct askers, with the rate limit as shipped, to
+ * whatever deskhand's speed) from many distinct askers asking the answer-quality set's questions
+ * (answerable and not, as people write in Slack), with the rate limit as shipped, to
  * deskhand running as its own process (main + its MCP servers, logging as shipped). A question
  * counts when its answer card reaches the fake Slack's response_url; its answer time runs from
  * the moment the command was sent. CPU is that of deskhand's whole process tree, read from
@@ -13,7 +14,7 @@ import { parseArgs } from 'node:util';
 import type { RecordedCall } from '../src/playground/emulator/index.js';
 import { BENCH_SECRET, BENCH_TOKEN, startBareBolt, startBenchSlack } from './lib/apps.js';
 import { freshDatabase, startDeskhandChild } from './lib/deskhand-child.js';
-import { runLoad } from './lib/load.js';
+import { BENCH_QUESTIONS, runLoad } from './lib/load.js';
 import { cpuBetween, treeCpu } from './lib/process-tree.js';
 import { formatTable, percentile, type Row, round } from './lib/stats.js';
 
@@ -85,7 +86,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Row[]> 
         responseUrls,
         askers,
         askerPrefix,
-        text: 'How do I reset my password?',
+        texts: BENCH_QUESTIONS,
       });
       // Settled when every acked question has had its reply, or nothing arrived for a while.
       let lastCount = -1;
@@ -120,7 +121,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Row[]> 
         responseUrlBase: `${slack.baseUrl}/response`,
         askers,
         askerPrefix: `UBARE${step}X`,
-        text: 'How do I reset my password?',
+        texts: BENCH_QUESTIONS,
       });
       const ackP99 = percentile(load.latenciesMs, 99);
       const bareP99 = percentile(baseline.latenciesMs, 99);

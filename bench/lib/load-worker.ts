@@ -21,7 +21,7 @@ const result = await runOpenLoop({
       user_id: `${spec.askerPrefix ?? 'UBENCH'}${i % (spec.askers ?? 500)}`,
       user_name: 'bench',
       command: '/support',
-      text: `${spec.text} #${i}`,
+      text: spec.texts[i % spec.texts.length] as string,
       response_url: spec.responseUrls?.[i] ?? `${spec.responseUrlBase}/${trigger}`,
       trigger_id: trigger,
     }).toString();

@@ -1,9 +1,18 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { loadQuestions } from '../answer-quality.js';
 import type { OpenLoopResult } from './open-loop.js';
 
 const RUN_TS = fileURLToPath(new URL('../../bin/run-ts.js', import.meta.url));
 const WORKER = fileURLToPath(new URL('./load-worker.ts', import.meta.url));
+
+/**
+ * What the load asks: the questions of the answer-quality set, written as people ask in Slack,
+ * answerable and not (so the found path and the automatic-ticket path both run, as in production).
+ */
+export const BENCH_QUESTIONS: readonly string[] = loadQuestions(
+  fileURLToPath(new URL('../data/answer-quality.jsonl', import.meta.url)),
+).map((labelled) => labelled.question);
 
 export interface LoadSpec {
   url: string;
@@ -13,7 +22,8 @@ export interface LoadSpec {
   responseUrlBase: string;
   /** One response URL per request, issued by the fake Slack; otherwise `<responseUrlBase>/<trigger>`. */
   responseUrls?: string[];
-  text: string;
+  /** What the askers ask, in turn: realistic questions, so the found and not-found paths both run as in production. */
+  texts: readonly string[];
   /** How many distinct askers the requests come from, in turn (500 by default). */
   askers?: number;
   /** Prefix of the askers' user ids, so separate runs do not share a rate limit. */
