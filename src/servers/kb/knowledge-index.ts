@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import MiniSearch from 'minisearch';
 import type { Logger } from '../../observability/logger.js';
 import { analyse } from '../../support/analysis.js';
+import { BoundedCache } from '../../support/bounded-cache.js';
 
 /** One markdown file of the knowledge folder, parsed. */
 export interface KnowledgeArticle {
@@ -69,6 +70,25 @@ type IndexedFields = {
 /** How much a section's match counts next to its whole article's. */
 const ARTICLE_WEIGHT = 0.5;
 
+/** A search for one word already analysed: minisearch must not split or stem it again. */
+const ONE_WORD = { tokenize: (word: string) => [word], processTerm: (word: string) => word } as const;
+
+/** One document's match for one query word, scored as minisearch scores that word alone. */
+interface WordMatch {
+  id: string;
+  score: number;
+  /** The indexed words it matched (itself, its typos and longer forms). */
+  terms: string[];
+}
+
+/** A document matched by a whole query, as minisearch's `search` returns it. */
+export interface QueryMatch {
+  id: string;
+  score: number;
+  terms: string[];
+  queryTerms: string[];
+}
+
 /**
  * A minisearch index over a set of articles, each indexed whole and section by section, so that a
  * question answered by one section of a long article still finds it. Words are read as deskhand's
@@ -78,6 +98,11 @@ const ARTICLE_WEIGHT = 0.5;
 export class KnowledgeIndex {
   private readonly search: MiniSearch<IndexedFields>;
   private readonly articles = new Map<string, KnowledgeArticle>();
+  /**
+   * Each query word's matches. Questions share most of their words, and matching one word (its
+   * typos and longer forms: a walk of the whole term tree) is the dearest part of a search.
+   */
+  private readonly wordMatches = new BoundedCache<readonly WordMatch[]>(1000);
 
   constructor(articles: readonly KnowledgeArticle[]) {
     this.search = new MiniSearch<IndexedFields>({
@@ -118,7 +143,7 @@ export class KnowledgeIndex {
       string,
       { whole: number; best: number; section?: number; terms: Set<string>; queryTerms: Set<string> }
     >();
-    for (const result of this.search.search(query)) {
+    for (const result of this.matches(query)) {
       const id = String(result.id);
       const hash = id.lastIndexOf('#');
       const path = hash >= 0 && !this.articles.has(id) ? id.slice(0, hash) : id;
@@ -149,6 +174,58 @@ export class KnowledgeIndex {
           },
         ];
       });
+  }
+
+  /**
+   * What `search.search(query)` returns, built from each word's own matches (kept per word): an
+   * OR query in minisearch sums each word's score per document and multiplies the sum by the
+   * number of distinct query words the document matched. The words are summed in the question's
+   * order, as minisearch does, so the scores are the same to the last bit.
+   */
+  matches(query: string): QueryMatch[] {
+    // The matched words are gathered as keys of an object, as minisearch does: their order
+    // (numbers first, then the rest as met) is part of the result.
+    const combined = new Map<string, { score: number; terms: Record<string, true>; queryTerms: string[] }>();
+    for (const word of analyse(query)) {
+      for (const match of this.wordMatches.get(word, () => this.matchWord(word))) {
+        const entry = combined.get(match.id);
+        if (!entry) {
+          const terms: Record<string, true> = {};
+          for (const term of match.terms) terms[term] = true;
+          combined.set(match.id, { score: match.score, terms, queryTerms: [word] });
+          continue;
+        }
+        entry.score += match.score;
+        for (const term of match.terms) entry.terms[term] = true;
+        if (!entry.queryTerms.includes(word)) entry.queryTerms.push(word);
+      }
+    }
+    return [...combined]
+      .map(([id, entry]) => ({
+        id,
+        score: entry.score * entry.queryTerms.length,
+        terms: Object.keys(entry.terms),
+        queryTerms: entry.queryTerms,
+      }))
+      .sort((a, b) => b.score - a.score);
+  }
+
+  private matchWord(word: string): WordMatch[] {
+    return this.search
+      .search(word, ONE_WORD)
+      .map((result) => ({ id: String(result.id), score: result.score, terms: result.terms }));
+  }
+
+  /** minisearch's own search of the whole query, for checking `matches` against it. */
+  searchWhole(query: string): QueryMatch[] {
+    return this.search
+      .search(query)
+      .map((result) => ({
+        id: String(result.id),
+        score: result.score,
+        terms: result.terms,
+        queryTerms: result.queryTerms,
+      }));
   }
 }
 

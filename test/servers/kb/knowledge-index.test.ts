@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,6 +123,23 @@ describe('KnowledgeBase', () => {
     await chmod(join(dir, 'secret.md'), 0o000);
     const kb = new KnowledgeBase({ knowledgeDir: dir, freshnessMs: 0 });
     expect((await kb.search('password', 5)).map((hit) => hit.article.path)).toEqual(['password.md']);
+  });
+});
+
+describe('KnowledgeIndex matches', () => {
+  it("equal minisearch's own search of the whole question, word for word and to the last bit of each score", async () => {
+    // The shipped knowledge and the answer-quality questions: chatty, with typos, numbers and repeats.
+    const index = await new KnowledgeBase({ knowledgeDir: 'knowledge' }).index();
+    const questions = readFileSync('bench/data/answer-quality.jsonl', 'utf8')
+      .split('\n')
+      .filter((line) => line.trim())
+      .map((line) => (JSON.parse(line) as { question: string }).question);
+    expect(questions.length).toBeGreaterThan(200);
+    for (const question of [...questions, 'password password reset', 'Passwort zurücksetzen', '']) {
+      // Twice: the second time from the words' kept matches.
+      expect(index.matches(question), question).toEqual(index.searchWhole(question));
+      expect(index.matches(question), question).toEqual(index.searchWhole(question));
+    }
   });
 });
 
