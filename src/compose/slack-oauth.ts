@@ -8,6 +8,7 @@ import type { Route } from '../http/server.js';
 import { digestCard } from '../slack/blocks/index.js';
 import { InstalledWorkspaceClients } from '../slack/clients.js';
 import type { Installations } from '../slack/deps.js';
+import { slackClientDefaults } from '../slack/keep-alive-fetch.js';
 import { manifestBotScopes } from '../slack/manifest-scopes.js';
 import {
   INSTALL_PATH,
@@ -61,10 +62,7 @@ export function buildSlackOAuth(options: SlackOAuthOptions): SlackOAuth {
   const store = new DrizzleInstallationStore(database.db, new TokenCipher(slack.encryptionKey));
   const clients = new InstalledWorkspaceClients({
     tokenFor: (teamId) => store.botTokenFor(teamId),
-    clientOptions: {
-      slackApiUrl: options.slackApiUrl,
-      retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5000, randomize: true },
-    },
+    clientOptions: { ...slackClientDefaults, slackApiUrl: options.slackApiUrl },
   });
   const connection: OAuthConnection = {
     kind: 'oauth',

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { ConfigError } from '../config/errors.js';
 import { boltLogger } from './bolt-logger.js';
 import type { SlackDeps } from './deps.js';
+import { slackClientDefaults } from './keep-alive-fetch.js';
 import { registerListeners } from './listeners/index.js';
 import { createOAuthSlackApp, type OAuthConnection, type SlackInstaller } from './oauth-app.js';
 
@@ -34,11 +35,7 @@ export interface SlackApp {
 /** The Bolt app with every listener registered, on the HTTP receiver or in Socket Mode. */
 export function createSlackApp(options: SlackAppOptions): SlackApp {
   const logger = boltLogger(options.logger);
-  const clientOptions = {
-    slackApiUrl: options.slackApiUrl,
-    // Slack's Retry-After is honoured by the WebClient; a bounded number of tries keeps a dead API from holding work forever.
-    retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5000, randomize: true },
-  };
+  const clientOptions = { ...slackClientDefaults, slackApiUrl: options.slackApiUrl };
   const { connection } = options;
 
   if (connection.kind === 'oauth') {

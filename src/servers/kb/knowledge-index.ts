@@ -218,14 +218,12 @@ export class KnowledgeIndex {
 
   /** minisearch's own search of the whole query, for checking `matches` against it. */
   searchWhole(query: string): QueryMatch[] {
-    return this.search
-      .search(query)
-      .map((result) => ({
-        id: String(result.id),
-        score: result.score,
-        terms: result.terms,
-        queryTerms: result.queryTerms,
-      }));
+    return this.search.search(query).map((result) => ({
+      id: String(result.id),
+      score: result.score,
+      terms: result.terms,
+      queryTerms: result.queryTerms,
+    }));
   }
 }
 
