@@ -76,7 +76,7 @@ function toResponse(url: URL, incoming: IncomingMessage, buffer: Buffer): FetchR
     if (Array.isArray(value)) for (const one of value) headers.append(name, one);
     else headers.set(name, value);
   }
-  const response = new Response(NULL_BODY.has(status) ? null : (buffer as unknown as BodyInit), {
+  const response = new Response(NULL_BODY.has(status) ? null : (buffer as unknown as ConstructorParameters<typeof Response>[0]), {
     status,
     statusText: incoming.statusMessage ?? '',
     headers,
