@@ -76,11 +76,14 @@ function toResponse(url: URL, incoming: IncomingMessage, buffer: Buffer): FetchR
     if (Array.isArray(value)) for (const one of value) headers.append(name, one);
     else headers.set(name, value);
   }
-  const response = new Response(NULL_BODY.has(status) ? null : (buffer as unknown as ConstructorParameters<typeof Response>[0]), {
-    status,
-    statusText: incoming.statusMessage ?? '',
-    headers,
-  });
+  const response = new Response(
+    NULL_BODY.has(status) ? null : (buffer as unknown as ConstructorParameters<typeof Response>[0]),
+    {
+      status,
+      statusText: incoming.statusMessage ?? '',
+      headers,
+    },
+  );
   // As fetch's: the Web API client reads it to recognise one method's response.
   Object.defineProperty(response, 'url', { value: url.toString() });
   return response as unknown as FetchResponse;
