@@ -17,6 +17,11 @@ type Env = typeof import('../../src/config/env.js');
 const root = resolve(process.env.DESKHAND_ROOT ?? new URL('../..', import.meta.url).pathname);
 // What `npm start` runs: the compiled build when it is current, else the sources (through tsx).
 const code = isBuildFresh(root) ? { dir: 'dist', ext: 'js' } : { dir: 'src', ext: 'ts' };
+// A stale build makes every figure that of tsx, not of what `npm start` runs: say so where it is seen.
+if (code.dir === 'src')
+  process.stderr.write(
+    `deskhand runs from ${root}/src through tsx: dist/ is older than src/ (npm run build)\n`,
+  );
 const { startDeskhand } = (await import(pathToFileURL(`${root}/${code.dir}/main.${code.ext}`).href)) as Main;
 const { loadEnv } = (await import(pathToFileURL(`${root}/${code.dir}/config/env.${code.ext}`).href)) as Env;
 
