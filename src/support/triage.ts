@@ -60,8 +60,16 @@ export type TriageRules = z.infer<typeof rulesSchema>;
 
 interface CompiledRule {
   label: string;
-  patterns: RegExp[];
+  patterns: Phrase[];
 }
+
+/** A phrase's pattern, and the longest run of letters every match must contain (checked first: far cheaper). */
+interface Phrase {
+  pattern: RegExp;
+  required: string;
+}
+
+const found = (phrase: Phrase, text: string) => text.includes(phrase.required) && phrase.pattern.test(text);
 
 /**
  * Triage from a team's rules: `high` phrases make a question urgent, `low` phrases (when no high
@@ -71,7 +79,7 @@ interface CompiledRule {
 export class RuleTriager implements Triager {
   private readonly high: CompiledRule[];
   private readonly low: CompiledRule[];
-  private readonly categories: { name: string; keywords: RegExp[] }[];
+  private readonly categories: { name: string; keywords: Phrase[] }[];
   private readonly defaultCategory: string;
 
   constructor(rules: TriageRules) {
@@ -98,7 +106,7 @@ export class RuleTriager implements Triager {
   private categoryOf(text: string): string {
     let best = { name: this.defaultCategory, hits: 0 };
     for (const category of this.categories) {
-      const hits = category.keywords.filter((pattern) => pattern.test(text)).length;
+      const hits = category.keywords.filter((keyword) => found(keyword, text)).length;
       if (hits > best.hits) best = { name: category.name, hits };
     }
     return best.name;
@@ -127,7 +135,7 @@ function compileRule(rule: string | { all: string[] }): CompiledRule {
 
 function matching(rules: CompiledRule[], text: string): string[] {
   return rules
-    .filter((rule) => rule.patterns.every((pattern) => pattern.test(text)))
+    .filter((rule) => rule.patterns.every((phrase) => found(phrase, text)))
     .map((rule) => rule.label);
 }
 
@@ -140,12 +148,16 @@ function normalise(text: string): string {
  * A whole-word, case-insensitive pattern: "down" matches "is down!" but not "download"; spaces
  * match any run of whitespace; an apostrophe is optional ("cant log in" counts as "can't log in").
  */
-function phrasePattern(text: string): RegExp {
-  const body = normalise(text.trim().toLowerCase())
+function phrasePattern(text: string): Phrase {
+  const lower = normalise(text.trim().toLowerCase());
+  const body = lower
     .split(/\s+/)
     .map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/'/g, "'?"))
     .join('\\s+');
   // Case-insensitive by lowercasing both sides rather than with the `i` flag: case folding over
   // every Unicode letter made each pattern cost milliseconds to compile, paid by the first questions.
-  return new RegExp(`(?<![\\p{L}\\p{N}_])${body}(?![\\p{L}\\p{N}_])`, 'u');
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}_])${body}(?![\\p{L}\\p{N}_])`, 'u');
+  // Whitespace and apostrophes may differ in a match; a run of letters and digits may not.
+  const required = (lower.match(/[\p{L}\p{N}]+/gu) ?? ['']).reduce((a, b) => (b.length > a.length ? b : a));
+  return { pattern, required };
 }

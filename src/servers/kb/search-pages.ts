@@ -2,7 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { Logger } from '../../observability/logger.js';
-import { type KnowledgeBase, KnowledgeFolderError } from './knowledge-index.js';
+import { type KnowledgeBase, KnowledgeFolderError, type KnowledgeSection } from './knowledge-index.js';
 import { buildSnippet } from './snippet.js';
 
 export const SEARCH_PAGES_TOOL = 'search_pages';
@@ -74,10 +74,7 @@ export function registerSearchPages(server: McpServer, knowledgeBase: KnowledgeB
           const best = section === undefined ? undefined : article.sections[section];
           return {
             title: article.title,
-            snippet: buildSnippet(best?.text.replace(/^\d+\. /gm, '') ?? article.body, [
-              ...matchedTerms,
-              ...queryTerms,
-            ]),
+            snippet: buildSnippet(best ? snippetText(best) : article.body, [...matchedTerms, ...queryTerms]),
             url: article.url,
             path: article.path,
             score: Math.round(score * 1000) / 1000,
@@ -94,6 +91,18 @@ export function registerSearchPages(server: McpServer, knowledgeBase: KnowledgeB
       }
     },
   );
+}
+
+/** A section's text without its step numbers, as snippets show it: read once per section. */
+const snippetTexts = new WeakMap<KnowledgeSection, string>();
+
+function snippetText(section: KnowledgeSection): string {
+  let text = snippetTexts.get(section);
+  if (text === undefined) {
+    text = section.text.replace(/^\d+\. /gm, '');
+    snippetTexts.set(section, text);
+  }
+  return text;
 }
 
 function errorResult(message: string): CallToolResult {
