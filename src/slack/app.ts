@@ -36,6 +36,8 @@ export interface SlackApp {
 export function createSlackApp(options: SlackAppOptions): SlackApp {
   const logger = boltLogger(options.logger);
   const clientOptions = { ...slackClientDefaults, slackApiUrl: options.slackApiUrl };
+  // `convoStore: false` everywhere: deskhand keeps no state in Bolt's conversation store, whose
+  // middleware otherwise looks every event's conversation up (and throws "not found") in memory.
   const { connection } = options;
 
   if (connection.kind === 'oauth') {
@@ -50,7 +52,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       logger,
       installerOptions: { clientOptions: { slackApiUrl: options.slackApiUrl } },
     });
-    const app = new App({ receiver, token: connection.botToken, logger, clientOptions });
+    const app = new App({ receiver, token: connection.botToken, logger, clientOptions, convoStore: false });
     registerListeners(app, options.deps);
     return {
       app,
@@ -74,7 +76,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     bodyLimit: options.maxBodyBytes,
     logger,
   });
-  const app = new App({ receiver, token: connection.botToken, logger, clientOptions });
+  const app = new App({ receiver, token: connection.botToken, logger, clientOptions, convoStore: false });
   registerListeners(app, options.deps);
   return {
     app,

@@ -87,6 +87,7 @@ export function createOAuthSlackApp(options: OAuthSlackAppOptions) {
     logger,
     clientOptions: options.clientOptions,
     extendedErrorHandler: true,
+    convoStore: false, // no conversation state is kept in Bolt (see app.ts)
   });
   app.error(async ({ error, body }: { error: Error; body: unknown }) => {
     if (!isNotInstalled(error)) throw error;
