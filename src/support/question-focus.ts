@@ -1,4 +1,5 @@
 import { analyse } from './analysis.js';
+import { BoundedCache } from './bounded-cache.js';
 
 /**
  * Which part of a question asks. People wrap what they ask in context ("we deleted our workspace
@@ -66,6 +67,13 @@ export function clausesOf(question: string): Clause[] {
  * is what is asked.
  */
 export function questionFocus(question: string): QuestionFocus | undefined {
+  return focusCache.get(question, () => readFocus(question));
+}
+
+/** The ranking, the found decision and the reply each ask for the same question's focus. */
+const focusCache = new BoundedCache<QuestionFocus | undefined>(1_000);
+
+function readFocus(question: string): QuestionFocus | undefined {
   const clauses = clausesOf(question);
   const asking = clauses.filter((clause) => clause.asking);
   if (asking.length === 0 || asking.length === clauses.length) return undefined;
