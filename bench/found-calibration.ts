@@ -27,6 +27,7 @@ interface Thresholds {
   margin: number;
   rivalMargin: number;
   headed: number;
+  asked: number;
 }
 
 const GRID: { [K in keyof Thresholds]: number[] } = {
@@ -35,6 +36,7 @@ const GRID: { [K in keyof Thresholds]: number[] } = {
   margin: [0, 0.03, 0.06, 0.09],
   rivalMargin: [0, 0.1, 0.15, 0.2],
   headed: [0, 0.05, 0.1, 0.15, 0.2],
+  asked: [0, 0.1, 0.25, 0.5],
 };
 
 function decide(row: Row, t: Thresholds): boolean {
@@ -43,6 +45,7 @@ function decide(row: Row, t: Thresholds): boolean {
     row.unknown < t.unknown &&
     row.answerType === 1 &&
     row.headed >= t.headed &&
+    row.asked >= t.asked &&
     (row.agreement || (row.margin >= t.margin && row.rivalMargin >= t.rivalMargin))
   );
 }
@@ -69,11 +72,12 @@ function fitThresholds(rows: readonly Row[], maxFalseFound: number): Thresholds 
     for (const unknown of GRID.unknown)
       for (const margin of GRID.margin)
         for (const rivalMargin of GRID.rivalMargin)
-          for (const headed of GRID.headed) {
-            const t = { relevance, unknown, margin, rivalMargin, headed };
-            const { recall, falseFound } = measure(rows, t);
-            if (falseFound <= maxFalseFound && (!best || recall > best.recall)) best = { t, recall };
-          }
+          for (const headed of GRID.headed)
+            for (const asked of GRID.asked) {
+              const t = { relevance, unknown, margin, rivalMargin, headed, asked };
+              const { recall, falseFound } = measure(rows, t);
+              if (falseFound <= maxFalseFound && (!best || recall > best.recall)) best = { t, recall };
+            }
   return best?.t;
 }
 

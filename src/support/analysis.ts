@@ -144,13 +144,17 @@ const SYNONYMS: Readonly<Record<string, string>> = {
   downgrade: 'plan',
 };
 
+/** An IPv4 address ("10.0.0.5"): read as the words "ip address", not as four numbers. */
+const IP_ADDRESS = /(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])/g;
+
 /** Lowercased, unaccented text with phrases folded to single terms. */
 export function normalise(text: string): string {
   const lower = text
     .toLowerCase()
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[’‘]/g, "'");
+    .replace(/[’‘]/g, "'")
+    .replace(IP_ADDRESS, ' ip address ');
   return lower.replace(PHRASE_PATTERN, (...groups: unknown[]) => {
     const index = groups.slice(1, PHRASES.length + 1).findIndex((group) => group !== undefined);
     return ` ${PHRASES[index]?.[1] ?? ''} `;

@@ -1,5 +1,6 @@
 import { analyse, editDistanceWithin, questionTerms, termSet } from './analysis.js';
 import { BoundedCache } from './bounded-cache.js';
+import { questionFocus } from './question-focus.js';
 import { passageUnits } from './replies/sentences.js';
 import type { KnowledgeHit, Passage, RankedHit } from './types.js';
 
@@ -24,6 +25,12 @@ const WHOLE_TEXT_FACTOR = 0.6;
  * or only chatter ("flying tomorrow"); the margin over the next hit tells those apart better.
  */
 const ABSENT_AS = 1;
+/**
+ * A term no passage holds that the question names only around what it asks ("we deleted our
+ * workspace by accident yesterday!! can it be restored": accident, yesterday) counts like a weak
+ * word: context the asker gives, not the subject the knowledge lacks (src/support/question-focus.ts).
+ */
+const ABSENT_CONTEXT_WEIGHT = WEAK_WEIGHT;
 /** Shares of the relevance: terms in the title, and the hit's standing in its own source (the rest is coverage). */
 const TITLE_WEIGHT = 0.12;
 const SOURCE_WEIGHT = 0.3;
@@ -49,12 +56,22 @@ export const FOUND_UNKNOWN = 0.5;
  * of the ids and checked on the other (BENCHMARKS.md, "Answer quality").
  */
 export const FOUND_HEADED = 0.05;
+/**
+ * The share of what the question's asking clause names that the best hit must hold
+ * (`FoundFeatures.asked`): "our zap creates every task twice, how do we stop the duplicates" is not
+ * answered by an article about zaps creating tasks that never mentions stopping or duplicates.
+ * Chosen by the same grid (fitted on all ids and on the odd ids alike; anything from 0.01 to 0.25
+ * decides the same on the answer-quality set).
+ */
+export const FOUND_ASKED = 0.1;
 /** Near misses below this relevance are not worth a "might also help" link. */
 export const RELATED_RELEVANCE = 0.3;
 
 interface TermMatch {
   term: string;
   weight: number;
+  /** The question names it only in clauses that do not ask (see `questionFocus`). */
+  context?: boolean;
 }
 
 /** How far a hit's text covers the question, per passage and over the whole hit. */
@@ -149,13 +166,22 @@ export function decideFound(ranked: readonly RankedHit[], question = ''): FoundD
     features.unknown < FOUND_UNKNOWN &&
     features.answerType === 1 &&
     features.headed >= FOUND_HEADED &&
+    features.asked >= FOUND_ASKED &&
     standsClear;
   return { found, coverage, margin: features.margin, agreement, features };
 }
 
-/** The question's subject terms with their weights: weak words count less, unknown words count full. */
+/**
+ * The question's subject terms with their weights: weak words count less, unknown words count full;
+ * each marked `context` when the question names it only outside the clauses that ask.
+ */
 export function weightedTerms(question: string): TermMatch[] {
-  return questionTerms(question).map((term) => ({ term, weight: WEAK_TERMS.has(term) ? WEAK_WEIGHT : 1 }));
+  const focus = questionFocus(question);
+  return questionTerms(question).map((term) => ({
+    term,
+    weight: WEAK_TERMS.has(term) ? WEAK_WEIGHT : 1,
+    ...(focus && !focus.asking.has(term) ? { context: true } : {}),
+  }));
 }
 
 /** A passage's words, read once per text: all of them (heading included), the heading's, and its list items' leads. */
@@ -217,14 +243,16 @@ function prepareHit(terms: readonly TermMatch[], hit: KnowledgeHit): PreparedHit
 /**
  * Each question term's weight: its own (weak words count less) times how rare it is among the
  * hits every source returned (BM25's idf over that pool). A term no passage holds weighs most:
- * a question about something the knowledge never mentions is one it does not answer.
+ * a question about something the knowledge never mentions is one it does not answer. Unless the
+ * question names it only as context around what it asks: then it counts like a weak word.
  */
 function poolWeights(terms: readonly TermMatch[], prepared: readonly PreparedHit[]): number[] {
   const total = prepared.length;
   return terms.map((term, index) => {
-    const frequency = Math.max(ABSENT_AS, prepared.filter((hit) => hit.forms[index] !== undefined).length);
+    const held = prepared.filter((hit) => hit.forms[index] !== undefined).length;
+    const frequency = Math.max(ABSENT_AS, held);
     const idf = Math.log(1 + (total - frequency + 0.5) / (frequency + 0.5));
-    return term.weight * idf;
+    return term.weight * idf * (held === 0 && term.context ? ABSENT_CONTEXT_WEIGHT : 1);
   });
 }
 
@@ -339,10 +367,19 @@ export interface FoundFeatures {
   topMissing: number;
   /** Relevance lead over the next hit. */
   margin: number;
-  /** Relevance lead over the best hit that holds a subject term the best hit lacks (answers something else). */
+  /**
+   * Relevance lead over the best hit that holds a subject term the best hit lacks (answers
+   * something else); only terms of the clauses that ask count, not the context around them.
+   */
   rivalMargin: number;
   /** How many subject terms the question has. */
   terms: number;
+  /**
+   * The share of what the question's asking clause names (weighted) that the best hit holds: 1
+   * when every clause asks (or none), or when the asking clause points back at the context with a
+   * pronoun ("can i undo that"), since then its own words do not say what is asked.
+   */
+  asked: number;
   /**
    * The share of the question's subject (weighted) that the best hit's title names together with
    * one of its section headings or list-item leads: low when the hit only mentions the subject's
@@ -372,6 +409,7 @@ export function foundFeatures(ranked: readonly RankedHit[], question = ''): Foun
       margin: 0,
       rivalMargin: 0,
       terms: 0,
+      asked: 0,
       headed: 0,
       sentence: 0,
       answerType: 0,
@@ -384,9 +422,17 @@ export function foundFeatures(ranked: readonly RankedHit[], question = ''): Foun
   const total = terms.reduce((sum, term) => sum + weight(term), 0) || 1;
   const share = (subset: readonly string[]) => subset.reduce((sum, term) => sum + weight(term), 0) / total;
   const topMatched = new Set(top.matched ?? []);
+  const focus = questionFocus(question);
+  const asks = (term: string) => !focus || focus.asking.has(term);
+  // A hit holding only context words the best hit lacks ("…when jake left the company") answers nothing else.
   const rival = rest.find((hit) =>
-    (hit.matched ?? []).some((term) => !topMatched.has(term) && !WEAK_TERMS.has(term)),
+    (hit.matched ?? []).some((term) => !topMatched.has(term) && !WEAK_TERMS.has(term) && asks(term)),
   );
+  const askedTerms = terms.filter(asks);
+  const asked =
+    focus && !focus.pointsBack && askedTerms.length > 0
+      ? share(askedTerms.filter((term) => topMatched.has(term))) / share(askedTerms)
+      : 1;
   return {
     relevance: top.relevance,
     coverage: top.coverage ?? top.relevance,
@@ -395,6 +441,7 @@ export function foundFeatures(ranked: readonly RankedHit[], question = ''): Foun
     margin: round(top.relevance - (rest[0]?.relevance ?? 0)),
     rivalMargin: round(top.relevance - (rival?.relevance ?? 0)),
     terms: terms.length,
+    asked: round(asked),
     // A hit not ranked here (no `headed`) is not held to it.
     headed: top.headed ?? 1,
     ...sentenceFeatures(top, terms, weight, total, ASKS_NUMBER.test(question)),
@@ -421,8 +468,8 @@ function sentenceFeatures(
     return false;
   };
   const title = termSet(hit.title);
-  const scored: Array<{ share: number; text: string }> = [];
-  for (const passage of passagesOf(hit)) {
+  const scored: Array<{ share: number; text: string; passage: number }> = [];
+  for (const [index, passage] of passagesOf(hit).entries()) {
     const heading = termSet(passage.heading ?? '');
     // The same units the reply quotes (sentences and steps), read once per text.
     for (const { text } of passageUnits(passage.text)) {
@@ -432,13 +479,23 @@ function sentenceFeatures(
         if (wanted.has(term) && (title.has(term) || heading.has(term) || holds(words, term)))
           sum += weight(term);
       }
-      scored.push({ share: sum / total, text });
+      scored.push({ share: sum / total, text, passage: index });
     }
   }
   const best = Math.max(0, ...scored.map(({ share }) => share));
+  // The number is in a sentence holding the subject or in the one next to it, in the same passage:
+  // "## Respond quickly" … "Return any 2xx status within 10 seconds".
+  const givesNumber = (index: number) => {
+    const unit = scored[index];
+    return unit !== undefined && /\d|\bunlimited\b|\bno limit\b/i.test(unit.text) ? unit.passage : undefined;
+  };
   const answerType =
     !wantsNumber ||
-    scored.some(({ share, text }) => share >= best * 0.75 && /\d|\bunlimited\b|\bno limit\b/i.test(text))
+    scored.some(
+      ({ share, passage }, i) =>
+        share >= best * 0.75 &&
+        (givesNumber(i) === passage || givesNumber(i - 1) === passage || givesNumber(i + 1) === passage),
+    )
       ? 1
       : 0;
   return { sentence: round(best), answerType };

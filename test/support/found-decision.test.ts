@@ -128,6 +128,82 @@ describe('the found decision', () => {
     });
   });
 
+  describe('what the question asks, apart from the context around it (question focus)', () => {
+    it('counts a word no source holds like a weak word when the question names it only as context', () => {
+      const context = decide('i lost my laptop yesterday, how do i reset my password');
+      const inTheQuestion = decide('how do i reset my password on the laptop i lost yesterday');
+      expect(context.found).toBe(true);
+      expect(context.features.relevance).toBeGreaterThan(inTheQuestion.features.relevance + 0.1);
+    });
+
+    const zapier = article('Connect Zapier', 5, [
+      { text: 'Zaps create a task in Acme for every new row in a sheet.' },
+      { heading: 'Zap triggers', text: 'A zap runs twice when two zaps share one trigger.' },
+    ]);
+
+    it('does not find an answer that holds the context but nothing of what the asking clause names', () => {
+      const decision = decide('our zap creates every task twice, how do we stop the duplicates', [
+        zapier,
+        ...KNOWLEDGE,
+      ]);
+      expect(decision.features.relevance).toBeGreaterThanOrEqual(0.5);
+      expect(decision.features.asked).toBe(0);
+      expect(decision.found).toBe(false);
+    });
+
+    it('takes the subject from the context when the asking clause points back at it', () => {
+      const decision = decide('our zap creates every task twice, how should we handle them', [
+        zapier,
+        ...KNOWLEDGE,
+      ]);
+      expect(decision.features.asked).toBe(1);
+      expect(decision.found).toBe(true);
+    });
+
+    it('does not count a hit holding only context words as answering something else', () => {
+      const hits = [
+        article('Free trial', 3, [
+          { text: 'Every workspace starts with a 14-day free trial of the Business plan.' },
+        ]),
+        article('Budgets', 2.5, [{ text: 'Finance admins set a budget for each project.' }]),
+      ];
+      const context = decide('is there a free trial? finance wants a budget first', hits);
+      expect(context.features.rivalMargin).toBe(context.features.relevance);
+      expect(context.found).toBe(true);
+      const asked = decide('is there a free trial for finance budgets', hits);
+      expect(asked.features.rivalMargin).toBeLessThan(0.15);
+      expect(asked.found).toBe(false);
+    });
+  });
+
+  it('finds the number a "how long" question asks for in the sentence next to the one naming its subject', () => {
+    const question = 'how long do i have to respond to a webhook before it counts as failed';
+    const webhooks = (passages: Passage[]) => [article('Webhooks', 3, passages), ...KNOWLEDGE.slice(1)];
+    const next = decide(
+      question,
+      webhooks([
+        {
+          heading: 'Respond quickly',
+          text: 'Your endpoint must respond before the delivery counts as failed. Return any 2xx status within 10 seconds.',
+        },
+      ]),
+    );
+    expect(next.features.answerType).toBe(1);
+    expect(next.found).toBe(true);
+    const elsewhere = decide(
+      question,
+      webhooks([
+        {
+          heading: 'Respond quickly',
+          text: 'Your endpoint must respond before the delivery counts as failed.',
+        },
+        { heading: 'Retries', text: 'Return any 2xx status within 10 seconds.' },
+      ]),
+    );
+    expect(elsewhere.features.answerType).toBe(0);
+    expect(elsewhere.found).toBe(false);
+  });
+
   it('keeps the scores of different sources on one scale', () => {
     const helpscout = article(
       'Re: password reset email never arrives',
