@@ -54,6 +54,7 @@ export async function buildKnowledge(root: Root, parts: KnowledgeParts, waitMs?:
     lookupDeadlineMs: config.lookupDeadlineMs,
     questionMaxChars: config.questionMaxChars,
     questionsPerMinute: config.questionsPerMinute,
+    maxConcurrentAnswers: config.maxConcurrentAnswers,
     replies: buildReplyWriter(config, database.db, logger),
     reranker: buildReranker(config, database.db, logger),
   });

@@ -86,6 +86,7 @@ export const envSchema = z.object({
   MAX_BODY_BYTES: positiveInt(1024 * 1024),
   QUESTION_MAX_CHARS: positiveInt(2000),
   QUESTIONS_PER_MINUTE: positiveInt(10),
+  MAX_CONCURRENT_ANSWERS: positiveInt(64),
   SHUTDOWN_GRACE_MS: positiveInt(10_000),
   DESKHAND_MCP_TOKEN: optionalString,
   LLM_BASE_URL: optionalString.pipe(z.url('must be a URL such as https://api.openai.com/v1').optional()),
@@ -149,6 +150,8 @@ export interface AppConfig {
   maxBodyBytes: number;
   questionMaxChars: number;
   questionsPerMinute: number;
+  /** MAX_CONCURRENT_ANSWERS: questions answered at once; the others wait their turn in order. */
+  maxConcurrentAnswers: number;
   shutdownGraceMs: number;
   /** DESKHAND_MCP_TOKEN: the bearer for deskhand's own MCP endpoint `POST /mcp`; unset, there is no endpoint. */
   mcpToken?: string;
@@ -250,6 +253,7 @@ export function loadEnv(env: Record<string, string | undefined> = process.env): 
     maxBodyBytes: e.MAX_BODY_BYTES,
     questionMaxChars: e.QUESTION_MAX_CHARS,
     questionsPerMinute: e.QUESTIONS_PER_MINUTE,
+    maxConcurrentAnswers: e.MAX_CONCURRENT_ANSWERS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     mcpToken: mcpToken(e.DESKHAND_MCP_TOKEN),
     ...llmConfig(e),

@@ -1,9 +1,11 @@
 import type { WebClient } from '@slack/web-api';
 import type { Alert } from '../support/alerts/index.js';
+import { TooBusyError } from '../support/support-service.js';
 import { type Ticket, TicketKeptForLaterError } from '../support/tickets/index.js';
 import type { Answer, QuestionInput } from '../support/types.js';
 import {
   answerCard,
+  busyNotice,
   type CardMessage,
   errorNotice,
   link,
@@ -41,6 +43,7 @@ export async function answerQuestion(
   try {
     answer = await deps.support.ask(input);
   } catch (error) {
+    if (error instanceof TooBusyError) return { card: busyNotice() };
     deps.logger.error({ err: (error as Error).message, entryPoint: input.entryPoint }, 'answering failed');
     return { card: errorNotice() };
   }

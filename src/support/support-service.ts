@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type BulkheadPolicy, BulkheadRejectedError, bulkhead } from 'cockatiel';
 import type { Logger } from 'pino';
 import { type Clock, type KnowledgeSource, type SupportStore, systemClock } from './ports.js';
 import { decideFound, rankHits } from './ranking.js';
@@ -36,6 +37,21 @@ export interface SupportServiceOptions {
   questionsPerMinute?: number;
   /** Reorders the lexical ranking before the found decision (embeddings); unset: lexical only. */
   reranker?: Reranker;
+  /**
+   * How many questions are looked up and answered at once; the others wait their turn, first come
+   * first served, their question already stored. Unset: no limit.
+   */
+  maxConcurrentAnswers?: number;
+  /** How many may wait for a turn before another is turned away as `TooBusyError` (10 000 by default). */
+  maxWaitingAnswers?: number;
+}
+
+/**
+ * More questions wait for a turn than deskhand keeps waiting: this one was stored and marked failed,
+ * and the asker should try again in a minute.
+ */
+export class TooBusyError extends Error {
+  override name = 'TooBusyError';
 }
 
 export type RateLimitVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
@@ -47,11 +63,30 @@ export class SupportService {
   private readonly replies: ReplyWriter;
   /** Questions allowed by the rate limit but not stored yet: a burst must not slip between check and insert. */
   private readonly reserved = new Map<string, number[]>();
+  /**
+   * Turns to answer. Under a burst beyond what the process can answer, unbounded concurrency puts
+   * every question in flight at once: they all finish late together, and Slack's requests (whose
+   * ack is due within 3 s) queue behind their work on the event loop. With turns, the answers come
+   * out in order at the same total speed and a new request is still acked at once.
+   */
+  private readonly turns: BulkheadPolicy | undefined;
 
   constructor(private readonly options: SupportServiceOptions) {
     this.triager = options.triager ?? neutralTriager;
     this.clock = options.clock ?? systemClock;
     this.replies = options.replies ?? new ReplyWriter({ logger: options.logger });
+    this.turns = options.maxConcurrentAnswers
+      ? bulkhead(options.maxConcurrentAnswers, options.maxWaitingAnswers ?? 10_000)
+      : undefined;
+  }
+
+  /** Questions being answered now, and waiting for a turn. */
+  get load(): { answering: number; waiting: number } {
+    if (!this.turns || !this.options.maxConcurrentAnswers) return { answering: 0, waiting: 0 };
+    return {
+      answering: this.options.maxConcurrentAnswers - this.turns.executionSlots,
+      waiting: (this.options.maxWaitingAnswers ?? 10_000) - this.turns.queueSlots,
+    };
   }
 
   /** The knowledge sources as they are now. */
@@ -86,34 +121,49 @@ export class SupportService {
       this.release(personKey(question.askerId, question.teamId));
     }
     try {
-      const lookups = await Promise.all(this.sources.map((source) => this.lookUp(source, question)));
-      const allHits = lookups.flatMap((lookup) => lookup.hits);
-      const lexical = rankHits(question.text, allHits, this.options.answerLimit ?? 6);
-      const ranked = this.options.reranker ? await this.options.reranker.rerank(question, lexical) : lexical;
-      const decision = decideFound(ranked, question.text);
-      const written = await this.replies.write(question.text, ranked, decision.found, {
-        questionId: question.id,
-        teamId: question.teamId,
-        channelKind: question.channelKind,
-        entryPoint: question.entryPoint,
-      });
-      const found = decision.found && written.reply !== undefined;
-      const answer: Answer = {
-        question,
-        hits: written.cited.map(withoutPassages),
-        related: written.related.map(withoutPassages),
-        lookups: lookups.map((lookup) => ({ ...lookup, hits: lookup.hits.map(withoutPassages) })),
-        found,
-        ...(found && written.reply ? { reply: written.reply } : {}),
-        tookMs: Math.round(performance.now() - started),
-      };
-      await this.options.store.saveAnswer(answer);
-      return answer;
+      return await (this.turns
+        ? this.turns.execute(() => this.answer(question, started))
+        : this.answer(question, started));
     } catch (error) {
+      if (error instanceof BulkheadRejectedError) {
+        this.options.logger.warn(
+          { questionId: question.id, ...this.load },
+          'too many questions waiting for a turn; this one is turned away',
+        );
+        await this.options.store.markFailed(question.id);
+        throw new TooBusyError('too many questions are waiting to be answered');
+      }
       this.options.logger.error({ questionId: question.id, err: error }, 'question could not be answered');
       await this.options.store.markFailed(question.id);
       throw error;
     }
+  }
+
+  /** Searches every source within the deadline, ranks, writes the reply, stores the answer. */
+  private async answer(question: Question, started: number): Promise<Answer> {
+    const lookups = await Promise.all(this.sources.map((source) => this.lookUp(source, question)));
+    const allHits = lookups.flatMap((lookup) => lookup.hits);
+    const lexical = rankHits(question.text, allHits, this.options.answerLimit ?? 6);
+    const ranked = this.options.reranker ? await this.options.reranker.rerank(question, lexical) : lexical;
+    const decision = decideFound(ranked, question.text);
+    const written = await this.replies.write(question.text, ranked, decision.found, {
+      questionId: question.id,
+      teamId: question.teamId,
+      channelKind: question.channelKind,
+      entryPoint: question.entryPoint,
+    });
+    const found = decision.found && written.reply !== undefined;
+    const answer: Answer = {
+      question,
+      hits: written.cited.map(withoutPassages),
+      related: written.related.map(withoutPassages),
+      lookups: lookups.map((lookup) => ({ ...lookup, hits: lookup.hits.map(withoutPassages) })),
+      found,
+      ...(found && written.reply ? { reply: written.reply } : {}),
+      tookMs: Math.round(performance.now() - started),
+    };
+    await this.options.store.saveAnswer(answer);
+    return answer;
   }
 
   /**

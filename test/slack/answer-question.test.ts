@@ -1,5 +1,9 @@
+import type { WebClient } from '@slack/web-api';
 import { describe, expect, it } from 'vitest';
-import { questionTextOf } from '../../src/slack/answer-question.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { answerQuestion, questionTextOf } from '../../src/slack/answer-question.js';
+import type { SlackDeps } from '../../src/slack/deps.js';
+import { TooBusyError } from '../../src/support/support-service.js';
 
 describe('the question in a Slack message', () => {
   it('drops the bot’s mention wherever it is, with or without a label', () => {
@@ -23,5 +27,27 @@ describe('the question in a Slack message', () => {
   it('is empty for a message with nothing but the mention', () => {
     expect(questionTextOf('  <@U0DESKBOT>:  ', 'U0DESKBOT')).toBe('');
     expect(questionTextOf(undefined)).toBe('');
+  });
+});
+
+describe('answering when deskhand is too busy', () => {
+  it('tells the asker their question was saved and to ask again in a minute', async () => {
+    const deps = {
+      logger: createLogger({ level: 'silent' }),
+      support: {
+        checkRateLimit: async () => ({ allowed: true }),
+        ask: async () => {
+          throw new TooBusyError('too many questions are waiting to be answered');
+        },
+      },
+    } as unknown as SlackDeps;
+    const { card, answer } = await answerQuestion(deps, {} as WebClient, {
+      text: 'How do I reset my password?',
+      entryPoint: 'slash',
+      askerId: 'U1',
+    });
+    expect(answer).toBeUndefined();
+    expect(card.text).toContain('more questions than it can answer right now');
+    expect(card.text).toContain('ask again in a minute');
   });
 });

@@ -6,7 +6,7 @@ import { feedback, lookups, questions, replyAudits } from '../../src/db/schema/i
 import { createLogger } from '../../src/observability/logger.js';
 import type { KnowledgeSource } from '../../src/support/ports.js';
 import { ReplyWriter } from '../../src/support/replies/index.js';
-import { SupportService } from '../../src/support/support-service.js';
+import { SupportService, TooBusyError } from '../../src/support/support-service.js';
 import type { KnowledgeHit, RankedHit } from '../../src/support/types.js';
 import { createTestDatabase, type TestDatabase } from '../harness/database.js';
 
@@ -258,5 +258,106 @@ describe('answering a question', () => {
 
     const demoted = await reranked((hits) => hits.map((hit) => ({ ...hit, relevance: 0.2 }))).ask(asked);
     expect(demoted.found).toBe(false);
+  });
+
+  describe('with a limit on questions answered at once', () => {
+    /** A source whose searches stay open until released, counting how many are open at once. */
+    function gatedSource() {
+      const open: Array<() => void> = [];
+      let inFlight = 0;
+      let most = 0;
+      const kb = source('kb', async () => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise<void>((resolve) => open.push(resolve));
+        inFlight--;
+        return [passwordArticle];
+      });
+      return {
+        kb,
+        most: () => most,
+        open: () => open.length,
+        releaseAll: () => {
+          for (const release of open.splice(0)) release();
+        },
+      };
+    }
+    const limited = (kb: KnowledgeSource, maxWaitingAnswers?: number) =>
+      new SupportService({
+        sources: [kb],
+        store: new DrizzleSupportStore(database.db),
+        logger,
+        lookupDeadlineMs: 5_000,
+        questionMaxChars: 200,
+        maxConcurrentAnswers: 2,
+        maxWaitingAnswers,
+      });
+    const until = async (condition: () => boolean) => {
+      for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(condition()).toBe(true);
+    };
+
+    it('answers that many at a time, the others in the order they were asked, each stored at once', async () => {
+      const gate = gatedSource();
+      const support = limited(gate.kb);
+      const finished: number[] = [];
+      const asked: Array<Promise<unknown>> = [];
+      for (const i of [0, 1, 2, 3, 4]) {
+        const { answering, waiting } = support.load;
+        asked.push(
+          support
+            .ask({
+              text: `How do I reset my password? ${'please '.repeat(i)}`,
+              entryPoint: 'slash',
+              askerId: `UQ${i}`,
+            })
+            .then((answer) => {
+              finished.push(i);
+              return answer;
+            }),
+        );
+        await until(() => support.load.answering + support.load.waiting === answering + waiting + 1);
+      }
+      expect(gate.open()).toBe(2);
+      expect(support.load).toEqual({ answering: 2, waiting: 3 });
+      // Every question is stored before its turn comes.
+      const stored = await database.db.select({ askerId: questions.askerId }).from(questions);
+      expect(stored.map((row) => row.askerId)).toEqual(
+        expect.arrayContaining(['UQ0', 'UQ1', 'UQ2', 'UQ3', 'UQ4']),
+      );
+      while (finished.length < 5) {
+        gate.releaseAll();
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      const answers = (await Promise.all(asked)) as Array<{ found: boolean }>;
+      expect(answers.every((answer) => answer.found)).toBe(true);
+      expect(gate.most()).toBe(2);
+      expect(finished.slice(2)).toEqual([2, 3, 4]);
+    });
+
+    it('turns a question away as too busy when too many wait, and marks it failed', async () => {
+      const gate = gatedSource();
+      const support = limited(gate.kb, 1);
+      const first = [0, 1, 2].map((i) =>
+        support.ask({ text: 'How do I reset my password?', entryPoint: 'slash', askerId: `UB${i}` }),
+      );
+      await until(() => gate.open() === 2 && support.load.waiting === 1);
+      const turnedAway = support.prepare({
+        text: 'How do I reset my password?',
+        entryPoint: 'slash',
+        askerId: 'UB3',
+      });
+      await expect(support.ask(turnedAway)).rejects.toBeInstanceOf(TooBusyError);
+      const [row] = await database.db
+        .select({ status: questions.status })
+        .from(questions)
+        .where(eq(questions.id, turnedAway.id));
+      expect(row?.status).toBe('failed');
+      while (gate.open() > 0 || support.load.answering > 0) {
+        gate.releaseAll();
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect((await Promise.all(first)).every((answer) => answer.found)).toBe(true);
+    });
   });
 });

@@ -33,7 +33,7 @@ export { feedbackCard } from './feedback-card.js';
 export { helpCard } from './help-card.js';
 export * from './limits.js';
 export { escapeMrkdwn, httpUrl, link, quote, unescapeMrkdwn, userLine, userText } from './mrkdwn.js';
-export { errorNotice, lookingUpNotice, noticeCard, rateLimitNotice } from './notice-card.js';
+export { busyNotice, errorNotice, lookingUpNotice, noticeCard, rateLimitNotice } from './notice-card.js';
 export {
   breachAlertCard,
   humanRequestedText,

@@ -37,3 +37,11 @@ export function errorNotice(ref?: string): CardMessage {
   const reference = ref ? ` (ref ${userLine(ref, 64)})` : '';
   return noticeCard(`Something went wrong on our side; your question was saved${reference}.`, ':warning:');
 }
+
+/** Too many questions are waiting to be answered at once; this one was kept but not answered. */
+export function busyNotice(): CardMessage {
+  return noticeCard(
+    'deskhand has more questions than it can answer right now; your question was saved — please ask again in a minute.',
+    ':hourglass_flowing_sand:',
+  );
+}
