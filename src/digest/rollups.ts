@@ -43,7 +43,7 @@ export const DAY_MS = 86_400_000;
 const ROLLUP_LOCK_KEY = 0x64677374;
 /** A recomputation that would wait longer than this for a writer's lock leaves its day live. */
 const LOCK_TIMEOUT = '2s';
-/** Days recomputed at once by one digest. */
+/** Days a digest recomputes at once. */
 const CONCURRENCY = 2;
 
 /** `YYYY-MM-DD` of the UTC day starting at `ms`. */
@@ -142,7 +142,7 @@ export interface RollupReport {
 export async function ensureRollups(
   database: Database,
   days: readonly string[],
-  options: { compute?: boolean } = {},
+  options: { compute?: boolean; concurrency?: number } = {},
 ): Promise<RollupReport> {
   const report: RollupReport = { usable: new Set(), computed: [], live: [] };
   if (days.length === 0) return report;
@@ -176,7 +176,9 @@ export async function ensureRollups(
       } else report.live.push(day);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, toCompute.length) }, worker));
+  await Promise.all(
+    Array.from({ length: Math.min(options.concurrency ?? CONCURRENCY, toCompute.length) }, worker),
+  );
   report.computed.sort();
   report.live.sort();
   return report;
