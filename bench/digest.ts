@@ -1,7 +1,10 @@
 /**
  * Digest queries over 10 k, 100 k and 1 M questions (with lookups, feedback, tickets and alerts in
- * realistic proportions over a year, generated in SQL), timed as `buildDigest` for 7 and 30 days,
- * against a baseline in the same run: one count over the same period.
+ * realistic proportions over a year, generated in SQL), timed as `buildDigest` for 7 and 30 days in
+ * the same run on the same database: the live queries (`rollups: false`, the digest before daily
+ * rollups), the first digest with no rollups yet (cold: it computes them), and the digest with its
+ * rollups in place (warm); plus one count over the same period as a yardstick. The digests of the
+ * three ways are compared (JSON, keys sorted): `identical` must say yes.
  * `node bin/run-ts.js bench/digest.ts [--sizes 10000,100000,1000000]` (DATABASE_URL or TEST_DATABASE_URL for Postgres, else PGlite)
  */
 import { randomBytes } from 'node:crypto';
@@ -106,6 +109,46 @@ async function timed(fn: () => Promise<unknown>, runs = 5): Promise<number> {
   return median(samples);
 }
 
+/** Medians of `a` and `b` run alternately (so both see the same load), after a warm-up of each. */
+async function timedAlternately(
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+  runs = 7,
+): Promise<[number, number]> {
+  await a();
+  await b();
+  const samples: [number[], number[]] = [[], []];
+  for (let i = 0; i < runs; i++) {
+    for (const [index, fn] of [a, b].entries()) {
+      const started = performance.now();
+      await fn();
+      samples[index]?.push(performance.now() - started);
+    }
+  }
+  return [median(samples[0]), median(samples[1])];
+}
+
+/** Every daily rollup gone (and yesterday's horizon): the state of a database just migrated. */
+async function forgetRollups(database: Database): Promise<void> {
+  await database.rows(sql`truncate digest_days, digest_dirty_days, digest_day_horizons, digest_day_teams,
+    digest_day_questions, digest_day_tickets, digest_day_gaps, digest_day_lookups`);
+}
+
+/** Object keys sorted (the breakdowns' key order is a hash aggregate's), so digests compare as JSON. */
+function canonicalJson(value: unknown): string {
+  const sortKeys = (inner: unknown): unknown =>
+    Array.isArray(inner)
+      ? inner.map(sortKeys)
+      : inner && typeof inner === 'object' && !(inner instanceof Date)
+        ? Object.fromEntries(
+            Object.entries(inner)
+              .sort(([a], [b]) => (a < b ? -1 : 1))
+              .map(([key, v]) => [key, sortKeys(v)]),
+          )
+        : inner;
+  return JSON.stringify(sortKeys(value));
+}
+
 /** The `now` a kept database was generated for: its last question was asked then. */
 export async function generatedAt(database: Database): Promise<Date> {
   const [row] = await database.rows(
@@ -131,15 +174,39 @@ export async function runDigestBench(options: {
         database.rows(sql`select count(*) from questions where created_at >= ${since}::timestamptz`),
       );
       for (const period of ['7d', '30d']) {
-        const digestMs = await timed(() =>
-          buildDigest(database, { since: period, now, includePrivateText: false }),
+        const digest = (rollups: boolean) =>
+          buildDigest(database, { since: period, now, includePrivateText: false, rollups });
+        // Cold: the first digest after the rollups are gone computes those of its ~2 × period days.
+        const cold: number[] = [];
+        let computed = 0;
+        for (let i = 0; i < 3; i++) {
+          await forgetRollups(database);
+          const started = performance.now();
+          await buildDigest(database, {
+            since: period,
+            now,
+            includePrivateText: false,
+            onRollups: (report) => {
+              computed = report.computed.length;
+            },
+          });
+          cold.push(performance.now() - started);
+        }
+        const [liveMs, warmMs] = await timedAlternately(
+          () => digest(false),
+          () => digest(true),
         );
+        const identical = canonicalJson(await digest(false)) === canonicalJson(await digest(true));
         rows.push({
           benchmark: 'digest',
           case: `${size.toLocaleString('en')} questions, ${period} (${kind})`,
-          'digest ms': round(digestMs, 1),
+          'live ms': round(liveMs, 1),
+          'cold ms': round(median(cold), 1),
+          'days rolled up cold': computed,
+          'warm ms': round(warmMs, 1),
+          'warm / live': round(warmMs / liveMs, 2),
           'count(*) 7d ms': round(baseline, 2),
-          'digest / count': round(digestMs / baseline, 1),
+          identical: identical ? 'yes' : 'NO',
         });
       }
     } finally {

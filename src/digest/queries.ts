@@ -3,18 +3,24 @@ import type { Database } from '../db/client.js';
 import { percentileFromCounts } from './percentile.js';
 import type { ChannelFigures, KnowledgeGap, PeriodFigures, SourceFigures } from './types.js';
 
-type Row = Record<string, unknown>;
+/*
+ * Every figure computed live from the rows of its period: the digest with `rollups: false` (the
+ * benchmark's baseline), and the definitions that rollup-queries.ts, which reads whole days from
+ * the daily rollups, must give exactly.
+ */
+
+export type Row = Record<string, unknown>;
 /** A timestamp parameter both drivers accept (postgres.js takes no Date in a raw query). */
-const at = (date: Date) => sql`${date.toISOString()}::timestamptz`;
-const num = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
+export const at = (date: Date) => sql`${date.toISOString()}::timestamptz`;
+export const num = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
 const optionalNum = (value: unknown): number | undefined =>
   value === null || value === undefined ? undefined : Math.round(Number(value));
 const ratio = (part: number, whole: number) => (whole === 0 ? 0 : part / whole);
 
 /** `and team_id = …` for a questions query, or nothing when the digest covers every workspace. */
-const questionsOf = (teamId: string | undefined) => (teamId ? sql` and team_id = ${teamId}` : sql``);
+export const questionsOf = (teamId: string | undefined) => (teamId ? sql` and team_id = ${teamId}` : sql``);
 /** The same for a table that points at questions (tickets, alerts, lookups). */
-const aboutQuestionsOf = (teamId: string | undefined) =>
+export const aboutQuestionsOf = (teamId: string | undefined) =>
   teamId ? sql` and question_id in (select id from questions where team_id = ${teamId})` : sql``;
 
 /**
@@ -24,7 +30,7 @@ const aboutQuestionsOf = (teamId: string | undefined) =>
  * questions, instead of joining every question of the period to its feedback. Only the questions
  * marked solved are then checked for a ticket, by index.
  */
-const CLOCK_MARGIN = sql`interval '1 day'`;
+export const CLOCK_MARGIN = sql`interval '1 day'`;
 
 /** Per question asked since `from`: whether anyone marked its answer solved, or not helpful. */
 function feedbackSince(from: Date) {
@@ -45,7 +51,7 @@ export async function periodFigures(
   to: Date,
   teamId?: string,
 ): Promise<PeriodFigures> {
-  const [groups, answered, answerTimes, tickets, alerts] = await Promise.all([
+  const [groups, answered, answerTimes, ticketsAndAlerts] = await Promise.all([
     database.rows(sql`select entry_point, category,
         to_char((created_at at time zone 'UTC')::date, 'YYYY-MM-DD') as day, count(*)::int as n
       from questions where created_at >= ${at(from)} and created_at < ${at(to)}${questionsOf(teamId)}
@@ -60,6 +66,25 @@ export async function periodFigures(
     database.rows(sql`select answer_ms, count(*)::int as n from questions
       where created_at >= ${at(from)} and created_at < ${at(to)}${questionsOf(teamId)} and answer_ms is not null
       group by answer_ms`),
+    ticketAndAlertFigures(database, from, to, teamId),
+  ]);
+  return assemblePeriodFigures({
+    groups,
+    deflected: num(answered[0]?.deflected),
+    notHelpful: num(answered[0]?.not_helpful),
+    answerHistogram: answerTimes.map((row): [number, number] => [num(row.answer_ms), num(row.n)]),
+    ...ticketsAndAlerts,
+  });
+}
+
+/** The period's tickets (by status, reason and priority) and alerts. */
+async function ticketAndAlertFigures(
+  database: Database,
+  from: Date,
+  to: Date,
+  teamId: string | undefined,
+): Promise<{ tickets: Row[]; alerts: Row }> {
+  const [tickets, alerts] = await Promise.all([
     database.rows(sql`select status, reason, priority, count(*)::int as n from tickets
       where created_at >= ${at(from)} and created_at < ${at(to)}${aboutQuestionsOf(teamId)} group by status, reason, priority`),
     database.rows(sql`select count(*)::int as n,
@@ -68,6 +93,22 @@ export async function periodFigures(
         count(*) filter (where taken_at is null)::int as never_taken
       from alerts where created_at >= ${at(from)} and created_at < ${at(to)}${aboutQuestionsOf(teamId)}`),
   ]);
+  return { tickets, alerts: alerts[0] ?? {} };
+}
+
+/**
+ * A period's figures from its parts: questions grouped by way in, category and UTC day (`n`),
+ * deflected and not helpful, the answer-time histogram, and the tickets and alerts.
+ */
+export function assemblePeriodFigures(parts: {
+  groups: Row[];
+  deflected: number;
+  notHelpful: number;
+  answerHistogram: Array<[number, number]>;
+  tickets: Row[];
+  alerts: Row;
+}): PeriodFigures {
+  const { groups, answerHistogram, tickets } = parts;
   const sumBy = (key: string) => {
     const out: Record<string, number> = {};
     for (const row of groups) out[String(row[key])] = (out[String(row[key])] ?? 0) + num(row.n);
@@ -75,14 +116,13 @@ export async function periodFigures(
   };
   const total = {
     n: groups.reduce((sum, row) => sum + num(row.n), 0),
-    deflected: num(answered[0]?.deflected),
-    not_helpful: num(answered[0]?.not_helpful),
+    deflected: parts.deflected,
+    not_helpful: parts.notHelpful,
   };
   // As `order by n desc, day asc limit 1` over the questions per day.
   const busiestRow = Object.entries(sumBy('day'))
     .map(([day, n]) => ({ day, n }))
     .sort((a, b) => b.n - a.n || (a.day < b.day ? -1 : a.day > b.day ? 1 : 0))[0];
-  const answerHistogram = answerTimes.map((row): [number, number] => [num(row.answer_ms), num(row.n)]);
   const questions = total.n;
   const ticketRows = tickets as Row[];
   const sumWhere = (predicate: (row: Row) => boolean) =>
@@ -92,7 +132,7 @@ export async function periodFigures(
     for (const row of ticketRows) out[String(row[key])] = (out[String(row[key])] ?? 0) + num(row.n);
     return out;
   };
-  const alertRow = alerts[0] ?? {};
+  const alertRow = parts.alerts;
   return {
     questions,
     byEntryPoint: sumBy('entry_point'),
@@ -181,7 +221,7 @@ export async function sourceFigures(
       sum(hits)::int as hits
     from lookups where created_at >= ${at(from)} and created_at < ${at(to)}${aboutQuestionsOf(teamId)}
     group by source, latency_ms`);
-  const bySource = new Map<string, { histogram: Array<[number, number]>; errors: number; hits: number }>();
+  const bySource: LookupsBySource = new Map();
   for (const row of rows) {
     const source = String(row.source);
     const figures = bySource.get(source) ?? { histogram: [], errors: 0, hits: 0 };
@@ -190,6 +230,16 @@ export async function sourceFigures(
     figures.hits += num(row.hits);
     bySource.set(source, figures);
   }
+  return assembleSourceFigures(bySource);
+}
+
+/** Per source: the latency histogram (latency, lookups), errors and hits. */
+export type LookupsBySource = Map<
+  string,
+  { histogram: Array<[number, number]>; errors: number; hits: number }
+>;
+
+export function assembleSourceFigures(bySource: LookupsBySource): SourceFigures[] {
   return [...bySource]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([source, figures]) => {

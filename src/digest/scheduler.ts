@@ -5,9 +5,17 @@ import { ConfigError } from '../config/errors.js';
 import type { Database } from '../db/client.js';
 import { cronRuns } from '../db/schema/index.js';
 import { buildDigest } from './build.js';
+import { parsePeriod } from './period.js';
+import { daysTouching, ensureRollups, type RollupReport } from './rollups.js';
 import type { Digest } from './types.js';
 
 export const DIGEST_JOB = 'digest';
+/**
+ * How often the scheduler brings the daily rollups of the next digest up to date: the days marked
+ * dirty by late writes since, and yesterday once it may be rolled up, are recomputed then rather
+ * than by the digest itself. Every replica does it; a day recomputed by one is found clean by the others.
+ */
+const ROLLUP_REFRESH_CRON = '*/15 * * * *';
 
 export interface DigestSchedulerOptions {
   database: Database;
@@ -26,6 +34,8 @@ export interface DigestScheduler {
   stop(): void;
   /** Runs the tick for `scheduledFor` if no replica has claimed it yet. */
   runOnce(scheduledFor: Date): Promise<'posted' | 'skipped' | 'failed'>;
+  /** Computes the missing or dirty daily rollups a digest at `now` would read. */
+  refreshRollups(now?: Date): Promise<RollupReport>;
 }
 
 /** Checks a cron expression up front, so a typo stops the start instead of silently never firing. */
@@ -86,10 +96,26 @@ export function startDigestScheduler(options: DigestSchedulerOptions): DigestSch
     },
     { timezone: options.timezone, name: DIGEST_JOB, noOverlap: true },
   );
+  function refreshRollups(now = new Date()): Promise<RollupReport> {
+    const period = parsePeriod(options.since ?? '7d', now);
+    // One day at a time: the bot's own writes keep the other connections of the pool.
+    return ensureRollups(database, daysTouching(period.previousFrom, period.to), { concurrency: 1 });
+  }
+  const refresh: ScheduledTask = cron.schedule(
+    ROLLUP_REFRESH_CRON,
+    async () => {
+      await refreshRollups().catch((error: Error) =>
+        logger.warn({ err: error.message }, 'digest rollups could not be refreshed'),
+      );
+    },
+    { timezone: 'UTC', name: `${DIGEST_JOB}-rollups`, noOverlap: true },
+  );
   return {
     stop() {
       void task.stop();
+      void refresh.stop();
     },
     runOnce,
+    refreshRollups,
   };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alerts, feedback, lookups, questions, tickets } from '../../src/db/schema/index.js';
 import {
@@ -282,5 +283,36 @@ describe('the digest', () => {
     expect(posted).toHaveLength(1);
     a.stop();
     b.stop();
+  });
+
+  it('brings the rollups of the next digest up to date ahead of it', async () => {
+    const scheduler = startDigestScheduler({
+      database,
+      cron: '0 9 * * 1-5',
+      timezone: 'UTC',
+      replicaId: 'a',
+      logger: createLogger({ level: 'silent' }),
+      post: async () => {},
+      since: '7d',
+    });
+    try {
+      await database.rows(sql`delete from digest_days`);
+      const first = await scheduler.refreshRollups(NOW);
+      // The 15 days the digest and its previous period touch, all old enough to be rolled up.
+      expect(first.computed).toHaveLength(15);
+      expect((await scheduler.refreshRollups(NOW)).computed).toEqual([]);
+      let computed: string[] = ['not told'];
+      await buildDigest(database, {
+        since: '7d',
+        now: NOW,
+        includePrivateText: false,
+        onRollups: (report) => {
+          computed = report.computed;
+        },
+      });
+      expect(computed).toEqual([]);
+    } finally {
+      scheduler.stop();
+    }
   });
 });

@@ -2,6 +2,16 @@ export { alerts } from './alerts.js';
 export { channelSettings } from './channel-settings.js';
 export { channelSettingsAudit } from './channel-settings-audit.js';
 export { cronRuns } from './cron-runs.js';
+export {
+  digestDayGaps,
+  digestDayHorizons,
+  digestDayLookups,
+  digestDayQuestions,
+  digestDays,
+  digestDayTeams,
+  digestDayTickets,
+  digestDirtyDays,
+} from './digest-rollups.js';
 export { embeddingCache } from './embedding-cache.js';
 export { feedback } from './feedback.js';
 export { lookups } from './lookups.js';
