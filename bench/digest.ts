@@ -13,6 +13,7 @@ import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { type Database, openDatabase } from '../src/db/client.js';
 import { buildDigest } from '../src/digest/index.js';
+import { withSortedKeys } from '../test/harness/sorted-keys.js';
 import { formatTable, median, type Row, round } from './lib/stats.js';
 
 async function scratchDatabase(
@@ -134,20 +135,8 @@ async function forgetRollups(database: Database): Promise<void> {
     digest_day_questions, digest_day_tickets, digest_day_gaps, digest_day_lookups`);
 }
 
-/** Object keys sorted (the breakdowns' key order is a hash aggregate's), so digests compare as JSON. */
-function canonicalJson(value: unknown): string {
-  const sortKeys = (inner: unknown): unknown =>
-    Array.isArray(inner)
-      ? inner.map(sortKeys)
-      : inner && typeof inner === 'object' && !(inner instanceof Date)
-        ? Object.fromEntries(
-            Object.entries(inner)
-              .sort(([a], [b]) => (a < b ? -1 : 1))
-              .map(([key, v]) => [key, sortKeys(v)]),
-          )
-        : inner;
-  return JSON.stringify(sortKeys(value));
-}
+/** Digests compare as JSON whatever order a hash aggregate gave their breakdowns. */
+const canonicalJson = (value: unknown): string => JSON.stringify(withSortedKeys(value));
 
 /** The `now` a kept database was generated for: its last question was asked then. */
 export async function generatedAt(database: Database): Promise<Date> {

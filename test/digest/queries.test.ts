@@ -8,6 +8,7 @@ import { knowledgeGaps, periodFigures, sourceFigures } from '../../src/digest/qu
 import { knowledgeGapsWithRollups, periodFiguresWithRollups } from '../../src/digest/rollup-queries.js';
 import { dayKey, type RollupReport } from '../../src/digest/rollups.js';
 import { createTestDatabase, type TestDatabase } from '../harness/database.js';
+import { withSortedKeys } from '../harness/sorted-keys.js';
 
 const NOW = new Date('2026-11-23T09:00:00Z');
 const at = (date: Date) => sql`${date.toISOString()}::timestamptz`;
@@ -144,18 +145,6 @@ describe('percentiles from a histogram', () => {
   });
 });
 
-/** Object keys sorted (the breakdowns' key order is a hash aggregate's), so digests compare as data. */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === 'object' && !(value instanceof Date))
-    return Object.fromEntries(
-      Object.entries(value)
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([key, inner]) => [key, canonical(inner)]),
-    );
-  return value;
-}
-
 /** The digest read from the rollups, and the live one (the queries checked above) it must equal. */
 async function bothWays(database: TestDatabase, options: Omit<DigestOptions, 'rollups' | 'onRollups'>) {
   const live = await buildDigest(database, { ...options, rollups: false });
@@ -166,7 +155,7 @@ async function bothWays(database: TestDatabase, options: Omit<DigestOptions, 'ro
       report = seen;
     },
   });
-  return { live: canonical(live), rolled: canonical(rolled), report: report as RollupReport };
+  return { live: withSortedKeys(live), rolled: withSortedKeys(rolled), report: report as RollupReport };
 }
 
 const TEAMS = [undefined, 'T1', 'T2'];
@@ -232,14 +221,14 @@ describe('the digest read from daily rollups', () => {
     const period = parsePeriod('30d', NOW);
     // What the digest would give if it trusted the rollup it has for the day.
     const trustingTheRollup = async () =>
-      canonical({
+      withSortedKeys({
         figures: await periodFiguresWithRollups(database, period.from, period.to, { rolled: new Set([day]) }),
         gaps: await knowledgeGapsWithRollups(database, period.from, period.to, true, 5_000, {
           rolled: new Set([day]),
         }),
       });
     const live = async () =>
-      canonical({
+      withSortedKeys({
         figures: await periodFigures(database, period.from, period.to),
         gaps: await knowledgeGaps(database, period.from, period.to, true, 5_000),
       });

@@ -15,6 +15,7 @@ import {
   planPeriod,
 } from '../../src/digest/rollups.js';
 import { createTestDatabase, type TestDatabase } from '../harness/database.js';
+import { withSortedKeys } from '../harness/sorted-keys.js';
 
 const NOW = new Date('2026-11-23T09:00:00Z');
 const DAY = '2026-11-12';
@@ -96,18 +97,6 @@ function openTransaction(on: Database, work: (inTransaction: Database) => Promis
   };
 }
 
-/** Object keys sorted (the breakdowns' key order is a hash aggregate's). */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === 'object' && !(value instanceof Date))
-    return Object.fromEntries(
-      Object.entries(value)
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([key, inner]) => [key, canonical(inner)]),
-    );
-  return value;
-}
-
 /**
  * Waits until some connection to this database waits for a lock (a writer blocked on a mark), or
  * `unless` has settled.
@@ -139,8 +128,10 @@ describe('a day recomputed while late rows are written', () => {
   // Whether the day's rollup, trusted as it is, gives the live figures.
   const rollupIsExact = async () =>
     JSON.stringify(
-      canonical(await periodFiguresWithRollups(database, period.from, period.to, { rolled: new Set([DAY]) })),
-    ) === JSON.stringify(canonical(await periodFigures(database, period.from, period.to)));
+      withSortedKeys(
+        await periodFiguresWithRollups(database, period.from, period.to, { rolled: new Set([DAY]) }),
+      ),
+    ) === JSON.stringify(withSortedKeys(await periodFigures(database, period.from, period.to)));
   /** Not helpful, from a new user, on one of the day's questions: changes the day's figures. */
   const lateFeedback = (on: Database, user: string) =>
     on.rows(sql`insert into feedback (question_id, user_id, kind)
@@ -211,8 +202,8 @@ describe('a day recomputed while late rows are written', () => {
       },
     });
     expect(computed).toEqual([DAY]);
-    expect(canonical(rolled.current)).toEqual(
-      canonical((await buildDigest(database, { ...options, rollups: false })).current),
+    expect(withSortedKeys(rolled.current)).toEqual(
+      withSortedKeys((await buildDigest(database, { ...options, rollups: false })).current),
     );
     expect(await isDirty()).toBe(false);
   });
