@@ -16,6 +16,8 @@ export const DIGEST_JOB = 'digest';
  * than by the digest itself. Every replica does it; a day recomputed by one is found clean by the others.
  */
 const ROLLUP_REFRESH_CRON = '*/15 * * * *';
+/** The longest period `/support digest` offers. */
+const LONGEST_ASKED_PERIOD = '30d';
 
 export interface DigestSchedulerOptions {
   database: Database;
@@ -97,7 +99,11 @@ export function startDigestScheduler(options: DigestSchedulerOptions): DigestSch
     { timezone: options.timezone, name: DIGEST_JOB, noOverlap: true },
   );
   function refreshRollups(now = new Date()): Promise<RollupReport> {
-    const period = parsePeriod(options.since ?? '7d', now);
+    // The days of the longest digest anyone can ask for (`/support digest 30d`) and of its previous
+    // period, or of the scheduled one when longer: a digest asked for in Slack then finds them ready.
+    const scheduled = parsePeriod(options.since ?? '7d', now);
+    const longest = parsePeriod(LONGEST_ASKED_PERIOD, now);
+    const period = scheduled.previousFrom < longest.previousFrom ? scheduled : longest;
     // One day at a time: the bot's own writes keep the other connections of the pool.
     return ensureRollups(database, daysTouching(period.previousFrom, period.to), { concurrency: 1 });
   }
