@@ -1,3 +1,4 @@
+import { Gauge } from 'prom-client';
 import type { McpServiceConfig } from '../config/mcp-services.js';
 import { BufferedSupportStore } from '../db/repositories/buffered-support-store.js';
 import { DrizzleSupportStore } from '../db/repositories/support-store.js';
@@ -58,6 +59,7 @@ export async function buildKnowledge(root: Root, parts: KnowledgeParts, waitMs?:
     replies: buildReplyWriter(config, database.db, logger),
     reranker: buildReranker(config, database.db, logger),
   });
+  watchAnswerTurns(support, root);
   return {
     registry,
     support,
@@ -66,4 +68,24 @@ export async function buildKnowledge(root: Root, parts: KnowledgeParts, waitMs?:
       await toolCallLog.close();
     },
   };
+}
+
+/** The questions being answered and waiting for a turn, on /metrics: a queue that grows means more load than the process answers. */
+function watchAnswerTurns(support: SupportService, root: Root): void {
+  new Gauge({
+    name: 'deskhand_questions_answering',
+    help: 'Questions being looked up and answered now (at most MAX_CONCURRENT_ANSWERS).',
+    registers: [root.metrics],
+    collect() {
+      this.set(support.load.answering);
+    },
+  });
+  new Gauge({
+    name: 'deskhand_questions_waiting',
+    help: 'Questions stored and waiting for a turn to be answered.',
+    registers: [root.metrics],
+    collect() {
+      this.set(support.load.waiting);
+    },
+  });
 }

@@ -109,6 +109,8 @@ describe('Socket Mode, end to end through the real deskhand and a fake Socket Mo
     }
     const metrics = await (await fetch(`${t.deskhand.url}/metrics`)).text();
     expect(metrics).toContain('# TYPE');
+    expect(metrics).toMatch(/^deskhand_questions_waiting 0$/m);
+    expect(metrics).toMatch(/^deskhand_questions_answering \d+$/m);
     const events = await fetch(`${t.deskhand.url}/slack/events`, { method: 'POST', body: '{}' });
     expect(events.status).toBe(404);
   });
