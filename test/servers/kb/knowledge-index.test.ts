@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   KnowledgeBase,
   KnowledgeFolderError,
+  KnowledgeIndex,
   markdownToText,
   parseArticle,
 } from '../../../src/servers/kb/knowledge-index.js';
@@ -140,6 +141,22 @@ describe('KnowledgeIndex matches', () => {
       expect(index.matches(question), question).toEqual(index.searchWhole(question));
       expect(index.matches(question), question).toEqual(index.searchWhole(question));
     }
+  });
+});
+
+describe('KnowledgeIndex.build', () => {
+  it('builds the same index as the constructor, letting other work run while it does', async () => {
+    const articles = (await new KnowledgeBase({ knowledgeDir: 'knowledge' }).index()).articlesInOrder();
+    let ranMeanwhile = false;
+    setTimeout(() => {
+      ranMeanwhile = true;
+    }, 0);
+    const built = KnowledgeIndex.build(articles);
+    const whole = new KnowledgeIndex(articles);
+    const index = await built;
+    expect(ranMeanwhile).toBe(true);
+    for (const question of ['how do i reset my password', 'okta provisioning 401', 'export a csv of tasks'])
+      expect(index.matches(question)).toEqual(whole.matches(question));
   });
 });
 
