@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { type DigestScheduler, startDigestScheduler } from '../digest/index.js';
+import { type DigestScheduler, startDigestScheduler, startRollupRefresher } from '../digest/index.js';
 import { digestCard } from '../slack/blocks/index.js';
 import { type TicketNotifier, TicketOutboxWorker, type TicketService } from '../support/tickets/index.js';
 import type { Alerting } from './alerts.js';
@@ -42,6 +42,7 @@ export function startBackgroundWorkers(root: Root, parts: BackgroundWorkersParts
   });
   ticketOutbox.start();
   ticketSync?.worker.start();
+  const rollups = startRollupRefresher({ database: parts.storage.database, logger });
   const digestChannel = config.digest.channel;
   const digests = digestChannel
     ? startDigestScheduler({
@@ -60,6 +61,7 @@ export function startBackgroundWorkers(root: Root, parts: BackgroundWorkersParts
     ticketOutbox,
     digests,
     async stop() {
+      rollups.stop();
       digests?.stop();
       await escalations?.stop();
       await slaWorker.stop();

@@ -6,6 +6,7 @@ import { digestAsText } from './render-text.js';
 export { buildDigest, type DigestOptions } from './build.js';
 export { type Period, parsePeriod } from './period.js';
 export { digestAsText } from './render-text.js';
+export { type RollupRefresher, startRollupRefresher } from './rollup-refresher.js';
 export { assertValidCron, type DigestScheduler, startDigestScheduler } from './scheduler.js';
 export type { Digest, KnowledgeGap, PeriodFigures, SourceFigures } from './types.js';
 

@@ -5,19 +5,9 @@ import { ConfigError } from '../config/errors.js';
 import type { Database } from '../db/client.js';
 import { cronRuns } from '../db/schema/index.js';
 import { buildDigest } from './build.js';
-import { parsePeriod } from './period.js';
-import { daysTouching, ensureRollups, type RollupReport } from './rollups.js';
 import type { Digest } from './types.js';
 
 export const DIGEST_JOB = 'digest';
-/**
- * How often the scheduler brings the daily rollups of the next digest up to date: the days marked
- * dirty by late writes since, and yesterday once it may be rolled up, are recomputed then rather
- * than by the digest itself. Every replica does it; a day recomputed by one is found clean by the others.
- */
-const ROLLUP_REFRESH_CRON = '*/15 * * * *';
-/** The longest period `/support digest` offers. */
-const LONGEST_ASKED_PERIOD = '30d';
 
 export interface DigestSchedulerOptions {
   database: Database;
@@ -36,8 +26,6 @@ export interface DigestScheduler {
   stop(): void;
   /** Runs the tick for `scheduledFor` if no replica has claimed it yet. */
   runOnce(scheduledFor: Date): Promise<'posted' | 'skipped' | 'failed'>;
-  /** Computes the missing or dirty daily rollups a digest at `now` would read. */
-  refreshRollups(now?: Date): Promise<RollupReport>;
 }
 
 /** Checks a cron expression up front, so a typo stops the start instead of silently never firing. */
@@ -98,30 +86,10 @@ export function startDigestScheduler(options: DigestSchedulerOptions): DigestSch
     },
     { timezone: options.timezone, name: DIGEST_JOB, noOverlap: true },
   );
-  function refreshRollups(now = new Date()): Promise<RollupReport> {
-    // The days of the longest digest anyone can ask for (`/support digest 30d`) and of its previous
-    // period, or of the scheduled one when longer: a digest asked for in Slack then finds them ready.
-    const scheduled = parsePeriod(options.since ?? '7d', now);
-    const longest = parsePeriod(LONGEST_ASKED_PERIOD, now);
-    const period = scheduled.previousFrom < longest.previousFrom ? scheduled : longest;
-    // One day at a time: the bot's own writes keep the other connections of the pool.
-    return ensureRollups(database, daysTouching(period.previousFrom, period.to), { concurrency: 1 });
-  }
-  const refresh: ScheduledTask = cron.schedule(
-    ROLLUP_REFRESH_CRON,
-    async () => {
-      await refreshRollups().catch((error: Error) =>
-        logger.warn({ err: error.message }, 'digest rollups could not be refreshed'),
-      );
-    },
-    { timezone: 'UTC', name: `${DIGEST_JOB}-rollups`, noOverlap: true },
-  );
   return {
     stop() {
       void task.stop();
-      void refresh.stop();
     },
     runOnce,
-    refreshRollups,
   };
 }

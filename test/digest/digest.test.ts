@@ -8,6 +8,7 @@ import {
   parsePeriod,
   runDigestCli,
   startDigestScheduler,
+  startRollupRefresher,
 } from '../../src/digest/index.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { digestCard } from '../../src/slack/blocks/index.js';
@@ -285,26 +286,33 @@ describe('the digest', () => {
     b.stop();
   });
 
-  it('brings the rollups of the next digest up to date ahead of it', async () => {
-    const scheduler = startDigestScheduler({
+  it('brings the rollups of the longest digest up to date ahead of it, soon after start and then on schedule', async () => {
+    await database.rows(sql`delete from digest_days`);
+    const refresher = startRollupRefresher({
       database,
-      cron: '0 9 * * 1-5',
-      timezone: 'UTC',
-      replicaId: 'a',
       logger: createLogger({ level: 'silent' }),
-      post: async () => {},
-      since: '7d',
+      firstRefreshAfterMs: 10,
     });
     try {
+      // The first refresh comes by itself, shortly after start (for the days before now).
+      for (let i = 0; i < 400; i++) {
+        const [row] = await database.rows(sql`select count(*)::int as n from digest_days`);
+        if (Number(row?.n) > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      const [started] = await database.rows(sql`select count(*)::int as n from digest_days`);
+      expect(Number(started?.n)).toBeGreaterThan(0);
+      await refresher.idle();
+
       await database.rows(sql`delete from digest_days`);
-      const first = await scheduler.refreshRollups(NOW);
+      const first = await refresher.refresh(NOW);
       // The 61 days a 30-day digest (the longest /support digest offers) and its previous period
       // touch, all old enough to be rolled up: whoever asks in Slack finds them ready.
       expect(first.computed).toHaveLength(61);
-      expect((await scheduler.refreshRollups(NOW)).computed).toEqual([]);
+      expect((await refresher.refresh(NOW)).computed).toEqual([]);
       let computed: string[] = ['not told'];
       await buildDigest(database, {
-        since: '7d',
+        since: '30d',
         now: NOW,
         includePrivateText: false,
         onRollups: (report) => {
@@ -313,7 +321,7 @@ describe('the digest', () => {
       });
       expect(computed).toEqual([]);
     } finally {
-      scheduler.stop();
+      refresher.stop();
     }
   });
 });

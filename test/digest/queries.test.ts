@@ -304,7 +304,12 @@ describe('the digest read from daily rollups', () => {
       for (const teamId of TEAMS) {
         const { live: expected, rolled, report } = await bothWays(database, { ...options, teamId });
         expect(rolled, `${what}, ${teamId ?? 'every team'}`).toEqual(expected);
-        if (teamId === undefined) expect(report.computed, what).toEqual([day]);
+        if (teamId === undefined && what === 'an old question moved to another workspace') {
+          // Its tickets (filed days later, for some of the generated questions) move along, and
+          // mark their own days too.
+          expect(report.computed, what).toContain(day);
+          for (const other of report.computed) expect(other >= day, what).toBe(true);
+        } else if (teamId === undefined) expect(report.computed, what).toEqual([day]);
       }
       expect(await isDirty(), what).toBe(false);
       expect(await trustingTheRollup(), what).toEqual(await live());
