@@ -72,20 +72,18 @@ export async function buildKnowledge(root: Root, parts: KnowledgeParts, waitMs?:
 
 /** The questions being answered and waiting for a turn, on /metrics: a queue that grows means more load than the process answers. */
 function watchAnswerTurns(support: SupportService, root: Root): void {
-  new Gauge({
-    name: 'deskhand_questions_answering',
-    help: 'Questions being looked up and answered now (at most MAX_CONCURRENT_ANSWERS).',
-    registers: [root.metrics],
-    collect() {
-      this.set(support.load.answering);
-    },
-  });
-  new Gauge({
-    name: 'deskhand_questions_waiting',
-    help: 'Questions stored and waiting for a turn to be answered.',
-    registers: [root.metrics],
-    collect() {
-      this.set(support.load.waiting);
-    },
-  });
+  const gauges = {
+    answering: 'Questions being looked up and answered now (at most MAX_CONCURRENT_ANSWERS).',
+    waiting: 'Questions stored and waiting for a turn to be answered.',
+  } as const;
+  for (const which of ['answering', 'waiting'] as const) {
+    new Gauge({
+      name: `deskhand_questions_${which}`,
+      help: gauges[which],
+      registers: [root.metrics],
+      collect() {
+        this.set(support.load[which]);
+      },
+    });
+  }
 }
