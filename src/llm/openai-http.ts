@@ -1,3 +1,5 @@
+import type { ModelFailureKind } from '../support/ports.js';
+
 /** Where and how to reach an OpenAI-compatible API: what the chat and embeddings clients are built with. */
 export interface OpenAiClientOptions {
   /** The API base, e.g. https://api.openai.com/v1 or http://localhost:11434/v1 (Ollama): LLM_BASE_URL. */
@@ -8,9 +10,6 @@ export interface OpenAiClientOptions {
   attempts?: number;
   fetch?: typeof fetch;
 }
-
-/** What went wrong asking an OpenAI-compatible endpoint; each caller turns it into its own error type. */
-export type OpenAiFailureKind = 'http' | 'rate_limited' | 'malformed' | 'network';
 
 export interface OpenAiPostOptions {
   url: string;
@@ -23,7 +22,7 @@ export interface OpenAiPostOptions {
   /** How the endpoint is named in error messages ("the model", "the embeddings endpoint"). */
   name: string;
   /** Builds the error thrown for a failure of `kind`. */
-  fail: (message: string, kind: OpenAiFailureKind, status?: number) => Error;
+  fail: (message: string, kind: ModelFailureKind, status?: number) => Error;
 }
 
 /** A wait longer than this is not worth it: callers have deadlines of a few seconds at most. */

@@ -73,6 +73,21 @@ export interface CreatedTicket {
   url?: string;
 }
 
+/** How asking a language-model endpoint (chat or embeddings) failed. */
+export type ModelFailureKind = 'http' | 'rate_limited' | 'malformed' | 'network';
+
+/** A model endpoint could not be asked, or answered in a shape that is not what was asked for. */
+export class ModelEndpointError extends Error {
+  constructor(
+    message: string,
+    readonly kind: ModelFailureKind,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'ModelEndpointError';
+  }
+}
+
 /** Raised by a ticket desk; `retryable` says whether trying again later can succeed (down, rate-limited). */
 export class TicketDeskError extends Error {
   constructor(

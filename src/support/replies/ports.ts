@@ -1,3 +1,4 @@
+import { ModelEndpointError } from '../ports.js';
 import type { ChannelKind, EntryPoint, Reply } from '../types.js';
 
 /** One message of a chat with a language model. */
@@ -15,15 +16,8 @@ export interface ChatModel {
 }
 
 /** The model could not be asked, or answered with something that is not a chat completion. */
-export class ChatModelError extends Error {
-  constructor(
-    message: string,
-    readonly kind: 'http' | 'rate_limited' | 'malformed' | 'network',
-    readonly status?: number,
-  ) {
-    super(message);
-    this.name = 'ChatModelError';
-  }
+export class ChatModelError extends ModelEndpointError {
+  override name = 'ChatModelError';
 }
 
 /** How a model-written reply turned out; anything but `used` means the extractive reply was shown. */

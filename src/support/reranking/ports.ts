@@ -1,3 +1,4 @@
+import { ModelEndpointError } from '../ports.js';
 import type { Question, RankedHit } from '../types.js';
 
 /** An OpenAI-compatible `/embeddings` endpoint, as the reranker needs it. */
@@ -9,15 +10,8 @@ export interface Embedder {
 }
 
 /** The embeddings could not be had, or came back in a shape that is not one vector per text. */
-export class EmbedderError extends Error {
-  constructor(
-    message: string,
-    readonly kind: 'http' | 'rate_limited' | 'malformed' | 'network',
-    readonly status?: number,
-  ) {
-    super(message);
-    this.name = 'EmbedderError';
-  }
+export class EmbedderError extends ModelEndpointError {
+  override name = 'EmbedderError';
 }
 
 /** Vectors already computed for passages, per model; implemented with drizzle in src/db/repositories. */
