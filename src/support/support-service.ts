@@ -64,29 +64,28 @@ export class SupportService {
   /** Questions allowed by the rate limit but not stored yet: a burst must not slip between check and insert. */
   private readonly reserved = new Map<string, number[]>();
   /**
-   * Turns to answer. Under a burst beyond what the process can answer, unbounded concurrency puts
-   * every question in flight at once: they all finish late together, and Slack's requests (whose
-   * ack is due within 3 s) queue behind their work on the event loop. With turns, the answers come
-   * out in order at the same total speed and a new request is still acked at once.
+   * Turns to answer, and how many may answer and wait at once. Under a burst beyond what the
+   * process can answer, unbounded concurrency puts every question in flight at once (their state,
+   * their sockets); with turns, the answers come out in order and the work in flight stays bounded.
    */
-  private readonly turns: BulkheadPolicy | undefined;
+  private readonly turns: { policy: BulkheadPolicy; answering: number; waiting: number } | undefined;
 
   constructor(private readonly options: SupportServiceOptions) {
     this.triager = options.triager ?? neutralTriager;
     this.clock = options.clock ?? systemClock;
     this.replies = options.replies ?? new ReplyWriter({ logger: options.logger });
-    this.turns = options.maxConcurrentAnswers
-      ? bulkhead(options.maxConcurrentAnswers, options.maxWaitingAnswers ?? 10_000)
-      : undefined;
+    if (options.maxConcurrentAnswers) {
+      const answering = options.maxConcurrentAnswers;
+      const waiting = options.maxWaitingAnswers ?? 10_000;
+      this.turns = { policy: bulkhead(answering, waiting), answering, waiting };
+    }
   }
 
   /** Questions being answered now, and waiting for a turn. */
   get load(): { answering: number; waiting: number } {
-    if (!this.turns || !this.options.maxConcurrentAnswers) return { answering: 0, waiting: 0 };
-    return {
-      answering: this.options.maxConcurrentAnswers - this.turns.executionSlots,
-      waiting: (this.options.maxWaitingAnswers ?? 10_000) - this.turns.queueSlots,
-    };
+    if (!this.turns) return { answering: 0, waiting: 0 };
+    const { policy, answering, waiting } = this.turns;
+    return { answering: answering - policy.executionSlots, waiting: waiting - policy.queueSlots };
   }
 
   /** The knowledge sources as they are now. */
@@ -122,7 +121,7 @@ export class SupportService {
     }
     try {
       return await (this.turns
-        ? this.turns.execute(() => this.answer(question, started))
+        ? this.turns.policy.execute(() => this.answer(question, started))
         : this.answer(question, started));
     } catch (error) {
       if (error instanceof BulkheadRejectedError) {
