@@ -18,8 +18,6 @@ const LONGEST_ASKED_PERIOD = '30d';
 export interface RollupRefresherOptions {
   database: Database;
   logger: Logger;
-  /** The scheduled digest's period, when it is longer than the longest one that can be asked for. */
-  since?: string;
   firstRefreshAfterMs?: number;
 }
 
@@ -39,9 +37,8 @@ export interface RollupRefresher {
 export function startRollupRefresher(options: RollupRefresherOptions): RollupRefresher {
   const { database, logger } = options;
   function refresh(now = new Date()): Promise<RollupReport> {
-    const scheduled = parsePeriod(options.since ?? LONGEST_ASKED_PERIOD, now);
-    const longest = parsePeriod(LONGEST_ASKED_PERIOD, now);
-    const period = scheduled.previousFrom < longest.previousFrom ? scheduled : longest;
+    // The scheduled digest covers 7 days: the longest period asked for covers its days too.
+    const period = parsePeriod(LONGEST_ASKED_PERIOD, now);
     // One day at a time: the bot's own writes keep the other connections of the pool.
     return ensureRollups(database, daysTouching(period.previousFrom, period.to), { concurrency: 1 });
   }
