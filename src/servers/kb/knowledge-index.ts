@@ -152,11 +152,6 @@ export class KnowledgeIndex {
     return this.articles.size;
   }
 
-  /** The indexed articles, in the order they were given. */
-  articlesInOrder(): KnowledgeArticle[] {
-    return [...this.articles.values()];
-  }
-
   /** The best `limit` articles for `query`, best first; empty when nothing matches. */
   query(query: string, limit: number): KnowledgeHit[] {
     const byArticle = new Map<

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadArticles, loadQuestions } from '../../../bench/answer-quality.js';
 import {
   KnowledgeBase,
   KnowledgeFolderError,
@@ -131,10 +131,7 @@ describe('KnowledgeIndex matches', () => {
   it("equal minisearch's own search of the whole question, word for word and to the last bit of each score", async () => {
     // The shipped knowledge and the answer-quality questions: chatty, with typos, numbers and repeats.
     const index = await new KnowledgeBase({ knowledgeDir: 'knowledge' }).index();
-    const questions = readFileSync('bench/data/answer-quality.jsonl', 'utf8')
-      .split('\n')
-      .filter((line) => line.trim())
-      .map((line) => (JSON.parse(line) as { question: string }).question);
+    const questions = loadQuestions('bench/data/answer-quality.jsonl').map((labelled) => labelled.question);
     expect(questions.length).toBeGreaterThan(200);
     for (const question of [...questions, 'password password reset', 'Passwort zurücksetzen', '']) {
       // Twice: the second time from the words' kept matches.
@@ -146,7 +143,7 @@ describe('KnowledgeIndex matches', () => {
 
 describe('KnowledgeIndex.build', () => {
   it('builds the same index as the constructor, letting other work run while it does', async () => {
-    const articles = (await new KnowledgeBase({ knowledgeDir: 'knowledge' }).index()).articlesInOrder();
+    const articles = loadArticles('knowledge');
     let ranMeanwhile = false;
     setTimeout(() => {
       ranMeanwhile = true;
