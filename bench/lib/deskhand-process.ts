@@ -2,7 +2,8 @@
  * deskhand as its own process, as `npm start` runs it, for benchmarks that measure it from outside
  * (CPU of its process tree, a CPU profile). Configured by its environment; reports its URL over IPC.
  * DESKHAND_ROOT points at another checkout to measure its code instead (a baseline).
- * IPC messages: `profile-start` / `profile-stop <file>` record a CPU profile of the main process.
+ * IPC messages: `profile-start` / `profile-stop <file>` record a CPU profile of the main process,
+ * and beside it (`.heapprofile`) a sampling profile of what it allocated.
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -35,10 +36,19 @@ process.on('message', (message: { kind: string; file?: string }) => {
       await session.post('Profiler.enable');
       await session.post('Profiler.setSamplingInterval', { interval: 200 });
       await session.post('Profiler.start');
+      // Where the garbage comes from: GC is the largest single cost in the CPU profile.
+      await session.post('HeapProfiler.enable');
+      await session.post('HeapProfiler.startSampling', {
+        samplingInterval: 16_384,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      });
       process.send?.({ kind: 'profile-started' });
     } else if (message.kind === 'profile-stop' && message.file) {
       const { profile } = await session.post('Profiler.stop');
       writeFileSync(message.file, JSON.stringify(profile));
+      const heap = await session.post('HeapProfiler.stopSampling');
+      writeFileSync(message.file.replace(/\.cpuprofile$/, '.heapprofile'), JSON.stringify(heap.profile));
       session.disconnect();
       process.send?.({ kind: 'profile-stopped' });
     } else if (message.kind === 'stop') {

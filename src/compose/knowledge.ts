@@ -4,6 +4,7 @@ import { BufferedSupportStore } from '../db/repositories/buffered-support-store.
 import { DrizzleSupportStore } from '../db/repositories/support-store.js';
 import { ToolCallLog } from '../db/repositories/tool-call-log.js';
 import { McpRegistry } from '../mcp/index.js';
+import { timerLoopLagProbe } from '../observability/loop-lag.js';
 import { SupportService } from '../support/support-service.js';
 import type { Triager } from '../support/triage.js';
 import { buildReplyWriter } from './replies.js';
@@ -56,6 +57,7 @@ export async function buildKnowledge(root: Root, parts: KnowledgeParts, waitMs?:
     questionMaxChars: config.questionMaxChars,
     questionsPerMinute: config.questionsPerMinute,
     maxConcurrentAnswers: config.maxConcurrentAnswers,
+    loopLag: timerLoopLagProbe(),
     replies: buildReplyWriter(config, database.db, logger),
     reranker: buildReranker(config, database.db, logger),
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type BulkheadPolicy, BulkheadRejectedError, bulkhead } from 'cockatiel';
 import type { Logger } from 'pino';
+import { AnswerTurns, type LoopLagProbe, TurnsFullError } from './answer-turns.js';
 import { type Clock, type KnowledgeSource, type SupportStore, systemClock } from './ports.js';
 import { decideFound, rankHits } from './ranking.js';
 import { ReplyWriter } from './replies/index.js';
@@ -38,10 +38,15 @@ export interface SupportServiceOptions {
   /** Reorders the lexical ranking before the found decision (embeddings); unset: lexical only. */
   reranker?: Reranker;
   /**
-   * How many questions are looked up and answered at once; the others wait their turn, first come
+   * The most questions looked up and answered at once; the others wait their turn, first come
    * first served, their question already stored. Unset: no limit.
    */
   maxConcurrentAnswers?: number;
+  /**
+   * With a limit, the event loop's lag: fewer answers go on at once while it is late, so that
+   * requests are still read and acknowledged in time (see AnswerTurns). Unset: the limit is fixed.
+   */
+  loopLag?: LoopLagProbe;
   /** How many may wait for a turn before another is turned away as `TooBusyError` (10 000 by default). */
   maxWaitingAnswers?: number;
 }
@@ -68,24 +73,23 @@ export class SupportService {
    * process can answer, unbounded concurrency puts every question in flight at once (their state,
    * their sockets); with turns, the answers come out in order and the work in flight stays bounded.
    */
-  private readonly turns: { policy: BulkheadPolicy; answering: number; waiting: number } | undefined;
+  private readonly turns: AnswerTurns | undefined;
 
   constructor(private readonly options: SupportServiceOptions) {
     this.triager = options.triager ?? neutralTriager;
     this.clock = options.clock ?? systemClock;
     this.replies = options.replies ?? new ReplyWriter({ logger: options.logger });
-    if (options.maxConcurrentAnswers) {
-      const answering = options.maxConcurrentAnswers;
-      const waiting = options.maxWaitingAnswers ?? 10_000;
-      this.turns = { policy: bulkhead(answering, waiting), answering, waiting };
-    }
+    if (options.maxConcurrentAnswers)
+      this.turns = new AnswerTurns({
+        max: options.maxConcurrentAnswers,
+        maxWaiting: options.maxWaitingAnswers ?? 10_000,
+        lag: options.loopLag,
+      });
   }
 
   /** Questions being answered now, and waiting for a turn. */
   get load(): { answering: number; waiting: number } {
-    if (!this.turns) return { answering: 0, waiting: 0 };
-    const { policy, answering, waiting } = this.turns;
-    return { answering: answering - policy.executionSlots, waiting: waiting - policy.queueSlots };
+    return this.turns?.load ?? { answering: 0, waiting: 0 };
   }
 
   /** The knowledge sources as they are now. */
@@ -121,10 +125,10 @@ export class SupportService {
     }
     try {
       return await (this.turns
-        ? this.turns.policy.execute(() => this.answer(question, started))
+        ? this.turns.run(() => this.answer(question, started))
         : this.answer(question, started));
     } catch (error) {
-      if (error instanceof BulkheadRejectedError) {
+      if (error instanceof TurnsFullError) {
         this.options.logger.warn(
           { questionId: question.id, ...this.load },
           'too many questions waiting for a turn; this one is turned away',
