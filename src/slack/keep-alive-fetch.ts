@@ -16,19 +16,16 @@ const NULL_BODY = new Set([101, 204, 205, 304]);
  * fetch (undici's WHATWG streams) spent about twice the CPU of node:http on each in the throughput
  * profile. The result is a real `Response`, so every caller reads it as before. What this does not
  * handle the way fetch does (a FormData body such as a file upload, a redirect to follow) goes to
- * the built-in fetch.
+ * the built-in fetch; `redirect: 'error'`, which the Web API client sets on every call, and
+ * `'manual'` are answered here as fetch answers them.
  */
 export const keepAliveFetch: FetchFunction = (input, init) => {
   const body = init?.body;
   const url = input instanceof URL ? input : new URL(input);
   const agent =
     url.protocol === 'https:' ? agents['https:'] : url.protocol === 'http:' ? agents['http:'] : undefined;
-  if (
-    !agent ||
-    (body !== undefined && typeof body !== 'string') ||
-    (init?.redirect && init.redirect !== 'follow')
-  )
-    return builtinFetch(input, init);
+  if (!agent || (body !== undefined && typeof body !== 'string')) return builtinFetch(input, init);
+  const redirect = init?.redirect ?? 'follow';
   const headers: Record<string, string> = { ...init?.headers };
   if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
   return new Promise<FetchResponse>((resolve, reject) => {
@@ -38,9 +35,12 @@ export const keepAliveFetch: FetchFunction = (input, init) => {
       { method: init?.method ?? 'GET', headers, agent, ...(init?.signal ? { signal: init.signal } : {}) },
       (incoming) => {
         const status = incoming.statusCode ?? 0;
-        if (status >= 300 && status < 400 && incoming.headers.location) {
+        if (status >= 300 && status < 400 && incoming.headers.location && redirect !== 'manual') {
           incoming.resume();
-          resolve(builtinFetch(input, init));
+          // As fetch does: `error` (what the Web API client asks) fails, `follow` is followed.
+          if (redirect === 'error')
+            reject(new TypeError(`fetch failed: redirected to ${incoming.headers.location}`));
+          else resolve(builtinFetch(input, init));
           return;
         }
         readAll(incoming).then((buffer) => resolve(toResponse(url, incoming, buffer)), reject);

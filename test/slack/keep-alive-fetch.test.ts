@@ -79,6 +79,27 @@ describe('keepAliveFetch', () => {
     expect(await response.json()).toMatchObject({ ok: true });
   });
 
+  it("fails on a redirect when told redirect: 'error', and returns it as it came with 'manual', as fetch does", async () => {
+    await expect(
+      keepAliveFetch(`${base}/moved`, { method: 'POST', body: 'x', redirect: 'error' }),
+    ).rejects.toThrow(TypeError);
+    const manual = await keepAliveFetch(`${base}/moved`, { method: 'POST', body: 'x', redirect: 'manual' });
+    expect(manual.status).toBe(307);
+    expect(manual.headers.get('location')).toBe('/echo');
+  });
+
+  it("sends a Web API call (a string body, redirect: 'error') over node:http, not the built-in fetch", async () => {
+    const response = await keepAliveFetch(`${base}/echo`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'user=U1',
+      redirect: 'error',
+    });
+    expect(await response.json()).toEqual({ ok: true, got: 'user=U1' });
+    // undici's fetch always sends sec-fetch-mode; node:http never does.
+    expect(seen.at(-1)?.headers['sec-fetch-mode']).toBeUndefined();
+  });
+
   it('gives up when its signal aborts', async () => {
     await expect(keepAliveFetch(`${base}/slow`, { signal: AbortSignal.timeout(100) })).rejects.toThrow();
   });
