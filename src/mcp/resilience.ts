@@ -45,7 +45,13 @@ export function createServicePolicy(service: McpServiceConfig, options: PolicyOp
     halfOpenAfter: options.halfOpenAfterMs ?? 10_000,
     breaker: new ConsecutiveBreaker(options.breakerThreshold ?? 5),
   });
-  const perAttemptTimeout = timeout(service.timeout_ms, TimeoutStrategy.Aggressive);
+  // abortOnReturn off: the MCP SDK never removes its abort listener from a request's signal, so
+  // aborting it after the answer came (cockatiel's default) sent the server a
+  // notifications/cancelled for every answered call: one more POST per call over HTTP.
+  const perAttemptTimeout = timeout(service.timeout_ms, {
+    strategy: TimeoutStrategy.Aggressive,
+    abortOnReturn: false,
+  });
   const concurrency = bulkhead(service.max_concurrency, service.max_concurrency * 16);
   const policy: IPolicy = wrap(concurrency, retryPolicy, breaker, perAttemptTimeout);
 

@@ -17,6 +17,8 @@ export type FlakyMode =
 export class FlakySource {
   mode: FlakyMode = { kind: 'ok' };
   calls = 0;
+  /** `notifications/cancelled` the client sent: a call it gave up on (or, wrongly, one already answered). */
+  cancellations = 0;
   inFlight = 0;
   maxInFlight = 0;
   private running: RunningMcpServer | undefined;
@@ -44,6 +46,16 @@ export class FlakySource {
 
   private createServer(): McpServer {
     const server = new McpServer({ name: 'flaky-docs', version: '1.0.0' });
+    // Counted on the way to the SDK's own handler (which aborts the cancelled request's work); the
+    // SDK keeps its handlers in a private map, hence the cast.
+    const handlers = (
+      server.server as unknown as { _notificationHandlers: Map<string, (n: unknown) => unknown> }
+    )._notificationHandlers;
+    const cancelled = handlers.get('notifications/cancelled');
+    handlers.set('notifications/cancelled', (notification) => {
+      this.cancellations++;
+      return cancelled?.(notification);
+    });
     server.registerTool(
       'search_pages',
       {

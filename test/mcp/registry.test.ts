@@ -105,6 +105,18 @@ describe('the MCP layer', () => {
       expect(text).toContain(name);
   });
 
+  it('sends no cancellation after a call that was answered', async () => {
+    const { registry, ready } = connect([service('docs', a.url)]);
+    await ready;
+    const [source] = registry.knowledgeSources();
+    const before = a.cancellations;
+    for (let i = 0; i < 3; i++)
+      await source!.search('invoices', { limit: 3, signal: AbortSignal.timeout(5_000) });
+    // A cancellation would arrive as its own request right after the answer: give it the time.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(a.cancellations - before).toBe(0);
+  });
+
   it("never retries a tool's own error answer", async () => {
     const records: ToolCallRecord[] = [];
     const { registry, ready } = connect([service('docs', a.url)], records);
@@ -125,10 +137,15 @@ describe('the MCP layer', () => {
     );
     await ready;
     a.mode = { kind: 'hang' };
+    const cancellations = a.cancellations;
     const started = Date.now();
     await expect(registry.callTool('search_pages', { query: 'x' })).rejects.toThrow();
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(records[0]?.outcome).toBe('timeout');
+    // The server is told the call was given up, so it can stop its work.
+    for (let i = 0; i < 50 && a.cancellations === cancellations; i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(a.cancellations).toBe(cancellations + 1);
   });
 
   it('opens the breaker after repeated failures, fails fast, and closes it after a success', async () => {
