@@ -15,7 +15,7 @@ export interface AnswerTurnsOptions {
   maxWaiting: number;
   /** Without one, the limit stays at `max`. */
   lag?: LoopLagProbe;
-  /** A loop later than this is congested: fewer answers go on at once (20 ms by default). */
+  /** A loop later than this is congested: fewer answers go on at once (10 ms by default). */
   targetLagMs?: number;
 }
 
@@ -50,7 +50,7 @@ export class AnswerTurns {
 
   constructor(private readonly options: AnswerTurnsOptions) {
     this.currentLimit = options.lag ? Math.min(options.max, START_LIMIT) : options.max;
-    this.targetLagMs = options.targetLagMs ?? 20;
+    this.targetLagMs = options.targetLagMs ?? 10;
   }
 
   /** Answers in flight and waiting. */
