@@ -77,14 +77,16 @@ function watchAnswerTurns(support: SupportService, root: Root): void {
   const gauges = {
     answering: 'Questions being looked up and answered now (at most MAX_CONCURRENT_ANSWERS).',
     waiting: 'Questions stored and waiting for a turn to be answered.',
+    turn_limit:
+      'How many questions may be answered at once now: MAX_CONCURRENT_ANSWERS, less while the event loop runs late.',
   } as const;
-  for (const which of ['answering', 'waiting'] as const) {
+  for (const which of ['answering', 'waiting', 'turn_limit'] as const) {
     new Gauge({
       name: `deskhand_questions_${which}`,
       help: gauges[which],
       registers: [root.metrics],
       collect() {
-        this.set(support.load[which]);
+        this.set(which === 'turn_limit' ? support.turnLimit : support.load[which]);
       },
     });
   }

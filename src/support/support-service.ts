@@ -92,6 +92,11 @@ export class SupportService {
     return this.turns?.load ?? { answering: 0, waiting: 0 };
   }
 
+  /** How many questions may be answered at once now (0: no limit). */
+  get turnLimit(): number {
+    return this.turns?.limit ?? 0;
+  }
+
   /** The knowledge sources as they are now. */
   get sources(): readonly KnowledgeSource[] {
     const { sources } = this.options;

@@ -111,6 +111,7 @@ describe('Socket Mode, end to end through the real deskhand and a fake Socket Mo
     expect(metrics).toContain('# TYPE');
     expect(metrics).toMatch(/^deskhand_questions_waiting 0$/m);
     expect(metrics).toMatch(/^deskhand_questions_answering \d+$/m);
+    expect(metrics).toMatch(/^deskhand_questions_turn_limit ([2-9]|[1-5]\d|6[0-4])$/m);
     const events = await fetch(`${t.deskhand.url}/slack/events`, { method: 'POST', body: '{}' });
     expect(events.status).toBe(404);
   });
