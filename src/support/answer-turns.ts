@@ -107,8 +107,11 @@ export class AnswerTurns {
     this.stopWatching = this.options.lag.watch((lagMs) => this.observe(lagMs));
   }
 
+  /** Idle: nothing runs, so the loop is not congested by answers; the next burst starts where the first did. */
   private unwatchLag(): void {
     this.stopWatching?.();
     this.stopWatching = undefined;
+    if (this.options.lag)
+      this.currentLimit = Math.max(this.currentLimit, Math.min(this.options.max, START_LIMIT));
   }
 }

@@ -103,6 +103,8 @@ describe('AnswerTurns', () => {
       await tick();
     }
     expect(await Promise.all(done)).toHaveLength(20);
+    // Idle again: the next burst starts from the starting limit, not from where this one left it.
+    expect(turns.limit).toBe(8);
   });
 
   it('does not grow the limit while nothing waits, and never past max', async () => {
