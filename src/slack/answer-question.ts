@@ -36,12 +36,13 @@ export async function answerQuestion(
   input: QuestionInput,
   options: { autoTicket?: boolean } = {},
 ): Promise<AnsweredQuestion> {
-  const verdict = await deps.support.checkRateLimit(input.askerId, input.teamId);
+  const question = deps.support.prepare(input);
+  const verdict = await deps.support.checkRateLimit(question.askerId, question.teamId, question.id);
   if (!verdict.allowed) return { card: rateLimitNotice(verdict.retryAfterSeconds) };
 
   let answer: Answer;
   try {
-    answer = await deps.support.ask(input);
+    answer = await deps.support.ask(question);
   } catch (error) {
     if (error instanceof TooBusyError) return { card: busyNotice() };
     deps.logger.error({ err: (error as Error).message, entryPoint: input.entryPoint }, 'answering failed');

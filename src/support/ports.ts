@@ -34,10 +34,12 @@ export interface SupportStore {
    * How many questions a person asked since a moment, and when the oldest of them was asked; only in
    * `teamId` when given (a user id means one person only within a workspace).
    */
+  /** Questions the person asked since then, leaving out the ones named (counted apart by the caller). */
   countRecentQuestions(
     askerId: string,
     since: Date,
     teamId?: string,
+    excludeIds?: readonly string[],
   ): Promise<{ count: number; oldest?: Date }>;
 }
 

@@ -66,8 +66,12 @@ export class SupportService {
   private readonly triager: Triager;
   private readonly clock: Clock;
   private readonly replies: ReplyWriter;
-  /** Questions allowed by the rate limit but not stored yet: a burst must not slip between check and insert. */
-  private readonly reserved = new Map<string, number[]>();
+  /**
+   * Questions allowed by the rate limit whose turn to be counted by the database may not have come:
+   * not stored yet, or stored while a count was under way. The count leaves out the ones it names,
+   * so each is counted once, here or there, however the insert and the count interleave.
+   */
+  private readonly reserved = new Map<string, Array<{ id?: string; at: number }>>();
   /**
    * Turns to answer, and how many may answer and wait at once. Under a burst beyond what the
    * process can answer, unbounded concurrency puts every question in flight at once (their state,
@@ -126,7 +130,7 @@ export class SupportService {
     try {
       await this.options.store.saveQuestion(question);
     } finally {
-      this.release(personKey(question.askerId, question.teamId));
+      this.release(personKey(question.askerId, question.teamId), question.id);
     }
     try {
       return await (this.turns
@@ -176,21 +180,26 @@ export class SupportService {
 
   /**
    * Whether a person may ask another question now. Counted in the database so the limit holds
-   * across replicas; if the count cannot be read, the question is allowed rather than lost.
+   * across replicas; if the count cannot be read, the question is allowed rather than lost. Pass
+   * the id of the question (`prepare`) that will be asked, so the count stays exact while it is stored.
    */
-  async checkRateLimit(askerId: string, teamId?: string): Promise<RateLimitVerdict> {
+  async checkRateLimit(askerId: string, teamId?: string, questionId?: string): Promise<RateLimitVerdict> {
     const limit = this.options.questionsPerMinute ?? 0;
     if (limit <= 0) return { allowed: true };
     const now = this.clock.now();
     const person = personKey(askerId, teamId);
+    // Read before the count is sent: a question stored and released meanwhile is then left out
+    // of the count by its id and counted here, not missed by both.
+    const reserved = [...this.reservedFor(person)];
     try {
       const { count, oldest } = await this.options.store.countRecentQuestions(
         askerId,
         new Date(now.getTime() - 60_000),
         teamId,
+        reserved.flatMap(({ id }) => (id ? [id] : [])),
       );
-      if (count + this.reservedFor(person) < limit) {
-        this.reserved.set(person, [...(this.reserved.get(person) ?? []), Date.now()]);
+      if (count + reserved.length < limit) {
+        this.reserved.set(person, [...(this.reserved.get(person) ?? []), { id: questionId, at: Date.now() }]);
         return { allowed: true };
       }
       const retryAfterMs = (oldest ? oldest.getTime() + 60_000 : now.getTime() + 60_000) - now.getTime();
@@ -204,19 +213,22 @@ export class SupportService {
     }
   }
 
-  private reservedFor(askerId: string): number {
+  private reservedFor(person: string): Array<{ id?: string; at: number }> {
     // A reservation whose question never got stored (the lookup failed before) lapses after a while.
-    const fresh = (this.reserved.get(askerId) ?? []).filter((at) => Date.now() - at < 10_000);
-    if (fresh.length === 0) this.reserved.delete(askerId);
-    else this.reserved.set(askerId, fresh);
-    return fresh.length;
+    const fresh = (this.reserved.get(person) ?? []).filter(({ at }) => Date.now() - at < 10_000);
+    if (fresh.length === 0) this.reserved.delete(person);
+    else this.reserved.set(person, fresh);
+    return fresh;
   }
 
-  private release(askerId: string): void {
-    const times = this.reserved.get(askerId);
-    if (!times) return;
-    times.shift();
-    if (times.length === 0) this.reserved.delete(askerId);
+  /** The question is stored: its reservation goes (by its id, else the oldest without one). */
+  private release(person: string, questionId: string): void {
+    const entries = this.reserved.get(person);
+    if (!entries) return;
+    const byId = entries.findIndex(({ id }) => id === questionId);
+    const index = byId >= 0 ? byId : entries.findIndex(({ id }) => id === undefined);
+    if (index >= 0) entries.splice(index, 1);
+    if (entries.length === 0) this.reserved.delete(person);
   }
 
   async recordFeedback(questionId: string, userId: string, kind: FeedbackKind): Promise<boolean> {

@@ -35,6 +35,7 @@ describe('answering when deskhand is too busy', () => {
     const deps = {
       logger: createLogger({ level: 'silent' }),
       support: {
+        prepare: (input: object) => ({ ...input, id: 'q-busy' }),
         checkRateLimit: async () => ({ allowed: true }),
         ask: async () => {
           throw new TooBusyError('too many questions are waiting to be answered');

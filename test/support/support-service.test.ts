@@ -260,6 +260,65 @@ describe('answering a question', () => {
     expect(demoted.found).toBe(false);
   });
 
+  it('counts a question once for the rate limit, whether the count saw it stored or not', async () => {
+    // The count reads the database before the first question is stored; its answer is handled only
+    // after that question was stored and its reservation let go: counted neither here nor there,
+    // a second question slipped past a limit of one.
+    const store = new DrizzleSupportStore(database.db);
+    let countRead: () => void = () => {};
+    const countHeld = new Promise<void>((resolve) => {
+      countRead = resolve;
+    });
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let holdNext = false;
+    const slowCount = Object.assign(Object.create(store) as DrizzleSupportStore, {
+      async countRecentQuestions(...args: Parameters<DrizzleSupportStore['countRecentQuestions']>) {
+        const result = await store.countRecentQuestions(...args);
+        if (holdNext) {
+          holdNext = false;
+          countRead();
+          await held;
+        }
+        return result;
+      },
+    });
+    const support = new SupportService({
+      sources: [source('kb', async () => [passwordArticle])],
+      store: slowCount,
+      logger,
+      lookupDeadlineMs: 1000,
+      questionMaxChars: 200,
+      questionsPerMinute: 1,
+    });
+    const asker = 'URATE1';
+    const first = support.prepare({
+      text: 'How do I reset my password?',
+      entryPoint: 'slash',
+      askerId: asker,
+    });
+    expect(await support.checkRateLimit(asker, undefined, first.id)).toEqual({ allowed: true });
+    holdNext = true;
+    const second = support.prepare({ text: 'And my email?', entryPoint: 'slash', askerId: asker });
+    const secondVerdict = support.checkRateLimit(asker, undefined, second.id);
+    await countHeld;
+    await support.ask(first);
+    release();
+    expect(await secondVerdict).toMatchObject({ allowed: false });
+    // Counted once, not twice: once the minute has room again, the same person may ask.
+    const later = new SupportService({
+      sources: [],
+      store,
+      logger,
+      lookupDeadlineMs: 1000,
+      questionMaxChars: 200,
+      questionsPerMinute: 2,
+    });
+    expect(await later.checkRateLimit(asker)).toEqual({ allowed: true });
+  });
+
   describe('with a limit on questions answered at once', () => {
     /** A source whose searches stay open until released, counting how many are open at once. */
     function gatedSource() {

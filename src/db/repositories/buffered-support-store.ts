@@ -58,8 +58,9 @@ export class BufferedSupportStore implements SupportStore {
     askerId: string,
     since: Date,
     teamId?: string,
+    excludeIds?: readonly string[],
   ): Promise<{ count: number; oldest?: Date }> {
-    return this.inner.countRecentQuestions(askerId, since, teamId);
+    return this.inner.countRecentQuestions(askerId, since, teamId, excludeIds);
   }
 }
 

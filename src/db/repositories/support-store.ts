@@ -126,8 +126,9 @@ export class DrizzleSupportStore implements SupportStore {
     askerId: string,
     since: Date,
     teamId?: string,
+    excludeIds?: readonly string[],
   ): Promise<{ count: number; oldest?: Date }> {
-    return countRecent(this.db, askerId, since, teamId);
+    return countRecent(this.db, askerId, since, teamId, excludeIds);
   }
 
   async saveCardLocation(
@@ -150,12 +151,15 @@ export async function countRecent(
   askerId: string,
   since: Date,
   teamId?: string,
+  excludeIds: readonly string[] = [],
 ): Promise<{ count: number; oldest?: Date }> {
-  // A placeholder in a condition skips the column mapping (one in values does not): the date goes as ISO text.
+  // A placeholder in a condition skips the column mapping (one in values does not): the date goes as
+  // ISO text, and the ids to leave out as one comma-separated text (the same on every driver).
   const { countRecent: anyTeam, countRecentInTeam } = statements(db);
+  const params = { askerId, since: since.toISOString(), exclude: excludeIds.join(',') };
   const [row] = teamId
-    ? await countRecentInTeam.execute({ askerId, since: since.toISOString(), teamId })
-    : await anyTeam.execute({ askerId, since: since.toISOString() });
+    ? await countRecentInTeam.execute({ ...params, teamId })
+    : await anyTeam.execute(params);
   return { count: Number(row?.count ?? 0), oldest: row?.oldest ? new Date(row.oldest) : undefined };
 }
 
@@ -287,6 +291,7 @@ function buildCountRecent(db: Db, withTeam: boolean) {
       and(
         eq(questions.askerId, sql.placeholder('askerId')),
         gte(questions.createdAt, sql.placeholder('since')),
+        sql`not (${questions.id} = any(string_to_array(${sql.placeholder('exclude')}, ',')::uuid[]))`,
         // One workspace's user id is another person in another workspace (OAuth installs).
         withTeam ? eq(questions.teamId, sql.placeholder('teamId')) : undefined,
       ),

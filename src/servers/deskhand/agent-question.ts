@@ -13,7 +13,13 @@ export const EMPTY_QUESTION =
  * channel: the question is stored with channel kind `unknown`, which every digest treats as private.
  */
 export async function askForAgent(deps: DeskhandToolDeps, text: string): Promise<Answer | CallToolResult> {
-  const verdict = await deps.support.checkRateLimit(deps.askerId);
+  const question = deps.support.prepare({
+    text,
+    entryPoint: 'mcp',
+    askerId: deps.askerId,
+    channelKind: 'unknown',
+  });
+  const verdict = await deps.support.checkRateLimit(question.askerId, question.teamId, question.id);
   if (!verdict.allowed) {
     return errorResult(
       `Too many questions through this MCP token in the last minute; ask again in ${verdict.retryAfterSeconds} s.`,
@@ -21,7 +27,7 @@ export async function askForAgent(deps: DeskhandToolDeps, text: string): Promise
       verdict.retryAfterSeconds,
     );
   }
-  const asking = deps.support.ask({ text, entryPoint: 'mcp', askerId: deps.askerId, channelKind: 'unknown' });
+  const asking = deps.support.ask(question);
   try {
     return await (deps.work ? deps.work.track(asking) : asking);
   } catch (error) {

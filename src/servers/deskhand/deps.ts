@@ -6,7 +6,7 @@ import type { TicketService } from '../../support/tickets/index.js';
 
 /** What deskhand's own MCP tools need from the rest of deskhand; built once by the composition root. */
 export interface DeskhandToolDeps {
-  support: Pick<SupportService, 'ask' | 'checkRateLimit'>;
+  support: Pick<SupportService, 'ask' | 'checkRateLimit' | 'prepare'>;
   tickets: Pick<TicketService, 'requestTicket' | 'findByKey' | 'deskConfigured' | 'deskLabel'>;
   /** The digest of a period with nothing asked privately: an agent's user may not have read it where it was asked. */
   digest: (period: Period) => Promise<Digest>;
