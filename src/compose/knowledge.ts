@@ -75,18 +75,26 @@ export async function buildKnowledge(root: Root, parts: KnowledgeParts, waitMs?:
 /** The questions being answered and waiting for a turn, on /metrics: a queue that grows means more load than the process answers. */
 function watchAnswerTurns(support: SupportService, root: Root): void {
   const gauges = {
-    answering: 'Questions being looked up and answered now (at most MAX_CONCURRENT_ANSWERS).',
-    waiting: 'Questions stored and waiting for a turn to be answered.',
-    turn_limit:
-      'How many questions may be answered at once now: MAX_CONCURRENT_ANSWERS, less while the event loop runs late.',
-  } as const;
-  for (const which of ['answering', 'waiting', 'turn_limit'] as const) {
+    answering: {
+      help: 'Questions being looked up and answered now (at most MAX_CONCURRENT_ANSWERS).',
+      read: () => support.load.answering,
+    },
+    waiting: {
+      help: 'Questions stored and waiting for a turn to be answered.',
+      read: () => support.load.waiting,
+    },
+    turn_limit: {
+      help: 'How many questions may be answered at once now: MAX_CONCURRENT_ANSWERS, less while the event loop runs late.',
+      read: () => support.turnLimit,
+    },
+  };
+  for (const [which, { help, read }] of Object.entries(gauges)) {
     new Gauge({
       name: `deskhand_questions_${which}`,
-      help: gauges[which],
+      help,
       registers: [root.metrics],
       collect() {
-        this.set(which === 'turn_limit' ? support.turnLimit : support.load[which]);
+        this.set(read());
       },
     });
   }

@@ -37,7 +37,7 @@ export async function answerQuestion(
   options: { autoTicket?: boolean } = {},
 ): Promise<AnsweredQuestion> {
   const question = deps.support.prepare(input);
-  const verdict = await deps.support.checkRateLimit(question.askerId, question.teamId, question.id);
+  const verdict = await deps.support.checkRateLimit(question);
   if (!verdict.allowed) return { card: rateLimitNotice(verdict.retryAfterSeconds) };
 
   let answer: Answer;

@@ -68,10 +68,8 @@ export class AnswerTurns {
     if (this.active >= this.currentLimit || this.queue.length > 0) {
       if (this.queue.length >= this.options.maxWaiting)
         throw new TurnsFullError('too many questions are waiting to be answered');
-      await new Promise<void>((resolve) => {
-        this.queue.push(resolve);
-        this.watchLag();
-      });
+      this.watchLag();
+      await new Promise<void>((resolve) => this.queue.push(resolve));
     } else {
       this.active++;
       this.watchLag();

@@ -32,9 +32,9 @@ export interface SupportStore {
   ): Promise<void>;
   /**
    * How many questions a person asked since a moment, and when the oldest of them was asked; only in
-   * `teamId` when given (a user id means one person only within a workspace).
+   * `teamId` when given (a user id means one person only within a workspace); leaving out
+   * `excludeIds` (questions the caller counts itself).
    */
-  /** Questions the person asked since then, leaving out the ones named (counted apart by the caller). */
   countRecentQuestions(
     askerId: string,
     since: Date,

@@ -71,7 +71,7 @@ export class SupportService {
    * not stored yet, or stored while a count was under way. The count leaves out the ones it names,
    * so each is counted once, here or there, however the insert and the count interleave.
    */
-  private readonly reserved = new Map<string, Array<{ id?: string; at: number }>>();
+  private readonly reserved = new Map<string, ReadonlyArray<{ id: string; at: number }>>();
   /**
    * Turns to answer, and how many may answer and wait at once. Under a burst beyond what the
    * process can answer, unbounded concurrency puts every question in flight at once (their state,
@@ -180,26 +180,30 @@ export class SupportService {
 
   /**
    * Whether a person may ask another question now. Counted in the database so the limit holds
-   * across replicas; if the count cannot be read, the question is allowed rather than lost. Pass
-   * the id of the question (`prepare`) that will be asked, so the count stays exact while it is stored.
+   * across replicas; if the count cannot be read, the question is allowed rather than lost. Given
+   * the question (`prepare`) that will then be asked, so the count stays exact while it is stored.
    */
-  async checkRateLimit(askerId: string, teamId?: string, questionId?: string): Promise<RateLimitVerdict> {
+  async checkRateLimit(question: Pick<Question, 'id' | 'askerId' | 'teamId'>): Promise<RateLimitVerdict> {
+    const { askerId, teamId } = question;
     const limit = this.options.questionsPerMinute ?? 0;
     if (limit <= 0) return { allowed: true };
     const now = this.clock.now();
     const person = personKey(askerId, teamId);
     // Read before the count is sent: a question stored and released meanwhile is then left out
     // of the count by its id and counted here, not missed by both.
-    const reserved = [...this.reservedFor(person)];
+    const reserved = this.reservedFor(person);
     try {
       const { count, oldest } = await this.options.store.countRecentQuestions(
         askerId,
         new Date(now.getTime() - 60_000),
         teamId,
-        reserved.flatMap(({ id }) => (id ? [id] : [])),
+        reserved.map(({ id }) => id),
       );
       if (count + reserved.length < limit) {
-        this.reserved.set(person, [...(this.reserved.get(person) ?? []), { id: questionId, at: Date.now() }]);
+        this.reserved.set(person, [
+          ...(this.reserved.get(person) ?? []),
+          { id: question.id, at: Date.now() },
+        ]);
         return { allowed: true };
       }
       const retryAfterMs = (oldest ? oldest.getTime() + 60_000 : now.getTime() + 60_000) - now.getTime();
@@ -213,7 +217,7 @@ export class SupportService {
     }
   }
 
-  private reservedFor(person: string): Array<{ id?: string; at: number }> {
+  private reservedFor(person: string): ReadonlyArray<{ id: string; at: number }> {
     // A reservation whose question never got stored (the lookup failed before) lapses after a while.
     const fresh = (this.reserved.get(person) ?? []).filter(({ at }) => Date.now() - at < 10_000);
     if (fresh.length === 0) this.reserved.delete(person);
@@ -221,14 +225,11 @@ export class SupportService {
     return fresh;
   }
 
-  /** The question is stored: its reservation goes (by its id, else the oldest without one). */
+  /** The question is stored: its reservation goes. A new list, so a count under way keeps the one it read. */
   private release(person: string, questionId: string): void {
-    const entries = this.reserved.get(person);
-    if (!entries) return;
-    const byId = entries.findIndex(({ id }) => id === questionId);
-    const index = byId >= 0 ? byId : entries.findIndex(({ id }) => id === undefined);
-    if (index >= 0) entries.splice(index, 1);
-    if (entries.length === 0) this.reserved.delete(person);
+    const left = (this.reserved.get(person) ?? []).filter(({ id }) => id !== questionId);
+    if (left.length === 0) this.reserved.delete(person);
+    else this.reserved.set(person, left);
   }
 
   async recordFeedback(questionId: string, userId: string, kind: FeedbackKind): Promise<boolean> {

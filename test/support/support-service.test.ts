@@ -299,10 +299,10 @@ describe('answering a question', () => {
       entryPoint: 'slash',
       askerId: asker,
     });
-    expect(await support.checkRateLimit(asker, undefined, first.id)).toEqual({ allowed: true });
+    expect(await support.checkRateLimit(first)).toEqual({ allowed: true });
     holdNext = true;
     const second = support.prepare({ text: 'And my email?', entryPoint: 'slash', askerId: asker });
-    const secondVerdict = support.checkRateLimit(asker, undefined, second.id);
+    const secondVerdict = support.checkRateLimit(second);
     await countHeld;
     await support.ask(first);
     release();
@@ -316,7 +316,9 @@ describe('answering a question', () => {
       questionMaxChars: 200,
       questionsPerMinute: 2,
     });
-    expect(await later.checkRateLimit(asker)).toEqual({ allowed: true });
+    expect(
+      await later.checkRateLimit(later.prepare({ text: 'One more?', entryPoint: 'slash', askerId: asker })),
+    ).toEqual({ allowed: true });
   });
 
   describe('with a limit on questions answered at once', () => {

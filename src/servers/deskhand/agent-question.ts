@@ -19,7 +19,7 @@ export async function askForAgent(deps: DeskhandToolDeps, text: string): Promise
     askerId: deps.askerId,
     channelKind: 'unknown',
   });
-  const verdict = await deps.support.checkRateLimit(question.askerId, question.teamId, question.id);
+  const verdict = await deps.support.checkRateLimit(question);
   if (!verdict.allowed) {
     return errorResult(
       `Too many questions through this MCP token in the last minute; ask again in ${verdict.retryAfterSeconds} s.`,
