@@ -190,16 +190,18 @@ export class SupportService {
     const now = this.clock.now();
     const person = personKey(askerId, teamId);
     // Read before the count is sent: a question stored and released meanwhile is then left out
-    // of the count by its id and counted here, not missed by both.
-    const reserved = this.reservedFor(person);
+    // of the count by its id and counted here, not missed by both. Read again after: a question
+    // another check let through while this count was under way counts too.
+    const before = this.reservedFor(person);
     try {
       const { count, oldest } = await this.options.store.countRecentQuestions(
         askerId,
         new Date(now.getTime() - 60_000),
         teamId,
-        reserved.map(({ id }) => id),
+        before.map(({ id }) => id),
       );
-      if (count + reserved.length < limit) {
+      const since = this.reservedFor(person).filter(({ id }) => !before.some((entry) => entry.id === id));
+      if (count + before.length + since.length < limit) {
         this.reserved.set(person, [
           ...(this.reserved.get(person) ?? []),
           { id: question.id, at: Date.now() },

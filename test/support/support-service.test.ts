@@ -260,6 +260,22 @@ describe('answering a question', () => {
     expect(demoted.found).toBe(false);
   });
 
+  it('lets no more than the limit through when one person asks several at once', async () => {
+    const support = new SupportService({
+      sources: [source('kb', async () => [passwordArticle])],
+      store: new DrizzleSupportStore(database.db),
+      logger,
+      lookupDeadlineMs: 1000,
+      questionMaxChars: 200,
+      questionsPerMinute: 3,
+    });
+    const burst = [0, 1, 2, 3].map((i) =>
+      support.prepare({ text: `reset password burst ${i}`, entryPoint: 'slash', askerId: 'URATE2' }),
+    );
+    const verdicts = await Promise.all(burst.map((question) => support.checkRateLimit(question)));
+    expect(verdicts.filter((verdict) => verdict.allowed)).toHaveLength(3);
+  });
+
   it('counts a question once for the rate limit, whether the count saw it stored or not', async () => {
     // The count reads the database before the first question is stored; its answer is handled only
     // after that question was stored and its reservation let go: counted neither here nor there,
