@@ -9,13 +9,15 @@
  * `node bin/run-ts.js bench/throughput.ts [--rates 200,300] [--seconds 5] [--askers 300]
  *   [--profile-dir DIR] [--root OTHER_CHECKOUT]`   (DATABASE_URL: the Postgres server to use)
  */
+import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RecordedCall } from '../src/playground/emulator/index.js';
 import { BENCH_SECRET, BENCH_TOKEN, startBareBolt, startBenchSlack } from './lib/apps.js';
 import { freshDatabase, startDeskhandChild } from './lib/deskhand-child.js';
 import { BENCH_QUESTIONS, runLoad } from './lib/load.js';
-import { cpuBetween, treeCpu } from './lib/process-tree.js';
+import { cpuBetween, machineBusyMs, treeCpu } from './lib/process-tree.js';
 import { formatTable, percentile, type Row, round } from './lib/stats.js';
 
 export interface ThroughputOptions {
@@ -73,9 +75,13 @@ export async function runThroughput(options: ThroughputOptions): Promise<Row[]> 
         else otherReplies++;
       });
 
-      if (options.profileDir) await deskhand.startProfile();
+      if (options.profileDir) {
+        mkdirSync(options.profileDir, { recursive: true });
+        await deskhand.startProfile();
+      }
       const transactionsBefore = await database.transactions();
       const cpuBefore = treeCpu(deskhand.pid);
+      const machineBefore = machineBusyMs();
       const started = performance.now();
       const load = await runLoad({
         url: `${deskhand.url}/slack/events`,
@@ -103,6 +109,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Row[]> 
       }
       const elapsedS = (performance.now() - started) / 1000;
       const cpuAfter = treeCpu(deskhand.pid);
+      const machineMs = machineBusyMs() - machineBefore;
       const cpuMs = cpuBetween(cpuBefore, cpuAfter);
       const mainCpuMs = (cpuAfter.byPid.get(deskhand.pid) ?? 0) - (cpuBefore.byPid.get(deskhand.pid) ?? 0);
       if (options.profileDir)
@@ -138,6 +145,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Row[]> 
         'CPU ms/question': round(cpuMs / Math.max(1, deliveredAt.size), 2),
         'of which main': round(mainCpuMs / Math.max(1, deliveredAt.size), 2),
         'CPU cores': round(cpuMs / 1000 / elapsedS, 2),
+        [`machine cores busy (of ${availableParallelism()})`]: round(machineMs / 1000 / elapsedS, 2),
         'DB transactions/question': round(transactions / Math.max(1, deliveredAt.size), 1),
         'ack p99 ms': round(ackP99, 1),
         'bare Bolt ack p99 ms': round(bareP99, 1),

@@ -56,3 +56,17 @@ export function cpuBetween(
   for (const [pid, cpu] of after.byPid) total += cpu - (before.byPid.get(pid) ?? 0);
   return total;
 }
+
+/**
+ * CPU time (ms) every core of the machine has spent busy so far, from /proc/stat's first line (all
+ * but idle and iowait): with deskhand's tree, it tells whether a run was short of cores, since the
+ * load generator, the fake Slack and Postgres share the machine.
+ */
+export function machineBusyMs(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+  const [, ...ticks] = line.trim().split(/\s+/).map(Number);
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+  // Fields past the eighth (guest times) are already counted in user and nice.
+  const busy = ticks.slice(0, 8).reduce((sum, value) => sum + value, 0) - idle;
+  return (busy * 1000) / TICKS_PER_SECOND;
+}
