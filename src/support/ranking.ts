@@ -212,21 +212,31 @@ interface PreparedHit {
   title: ReadonlySet<string>;
   read: ReadPassage[];
   passageTerms: ReadonlyArray<ReadonlySet<string>>;
-  whole: ReadonlySet<string>;
+  /** The title's words and each passage's: the hit's whole text, read without joining them. */
+  vocabularies: ReadonlyArray<ReadonlySet<string>>;
   /** Per question term: the word of the hit that stands for it (itself, a typo, a longer form), if any. */
   forms: Array<string | undefined>;
 }
 
-/** Passages read before, by heading and text: kb articles and pages come back unchanged on every question. */
-const readPassages = new BoundedCache<ReadPassage>(5_000);
+/**
+ * Passages read before, by text and then heading: kb articles and pages come back unchanged on
+ * every question. Keyed by the texts themselves, not one key joined from both: a joined key is a
+ * new string per lookup, hashed and compared over its whole length every time.
+ */
+const readPassages = new BoundedCache<Map<string, ReadPassage>>(5_000);
 
 function readPassage(passage: Passage): ReadPassage {
-  return readPassages.get(`${passage.heading ?? ''}\u0000${passage.text}`, () => {
-    const heading = termSet(passage.heading ?? '');
+  const byHeading = readPassages.get(passage.text, () => new Map());
+  const headingText = passage.heading ?? '';
+  let read = byHeading.get(headingText);
+  if (read === undefined) {
+    const heading = termSet(headingText);
     const vocabulary = new Set(termSet(passage.text));
     for (const term of heading) vocabulary.add(term);
-    return { vocabulary, heading, leads: leadsOf(passage.text) };
-  });
+    read = { vocabulary, heading, leads: leadsOf(passage.text) };
+    byHeading.set(headingText, read);
+  }
+  return read;
 }
 
 function prepareHit(terms: readonly TermMatch[], hit: KnowledgeHit): PreparedHit {
@@ -234,10 +244,11 @@ function prepareHit(terms: readonly TermMatch[], hit: KnowledgeHit): PreparedHit
   const passages = passagesOf(hit);
   const read = passages.map(readPassage);
   const passageTerms = read.map(({ vocabulary }) => vocabulary);
-  const whole = new Set(title);
-  for (const vocabulary of passageTerms) for (const term of vocabulary) whole.add(term);
-  const forms = terms.map(({ term }) => (whole.has(term) ? term : nearForm(term, whole)));
-  return { passages, title, read, passageTerms, whole, forms };
+  const vocabularies = [title, ...passageTerms];
+  const forms = terms.map(({ term }) =>
+    vocabularies.some((vocabulary) => vocabulary.has(term)) ? term : nearFormIn(term, vocabularies),
+  );
+  return { passages, title, read, passageTerms, vocabularies, forms };
 }
 
 /**
@@ -309,9 +320,38 @@ function matchHit(
     if (rank > best.rank) best = { index, coverage, rank };
   }
   // The whole text counts too, less: a question can be answered across two sections.
-  const coverage = Math.max(best.coverage, cover(hit.whole) * WHOLE_TEXT_FACTOR);
+  const coverage = Math.max(best.coverage, cover(...hit.vocabularies) * WHOLE_TEXT_FACTOR);
   return { coverage, titleCoverage: cover(hit.title), bestPassage: best.index };
 }
+
+/**
+ * The first word, in the title and then passage by passage, that is a near form of `term`. Each
+ * vocabulary is a cached reading of a text that comes back on every question (`termSet`,
+ * `readPassage`), so what each term finds in it is kept with it: the scan is the costliest part
+ * of ranking a hit, and the same question words meet the same articles all day.
+ */
+function nearFormIn(term: string, vocabularies: ReadonlyArray<ReadonlySet<string>>): string | undefined {
+  for (const vocabulary of vocabularies) {
+    let found = nearForms.get(vocabulary);
+    if (found === undefined) {
+      found = new Map();
+      nearForms.set(vocabulary, found);
+    } else if (found.size >= NEAR_FORMS_KEPT) {
+      found.clear();
+    }
+    let form = found.get(term);
+    if (form === undefined) {
+      form = nearForm(term, vocabulary) ?? null;
+      found.set(term, form);
+    }
+    if (form !== null) return form;
+  }
+  return undefined;
+}
+
+const nearForms = new WeakMap<ReadonlySet<string>, Map<string, string | null>>();
+/** Question words remembered per vocabulary before it starts over: a day's worth, not a lifetime's. */
+const NEAR_FORMS_KEPT = 2_000;
 
 /** A word of the vocabulary that is a typo (one edit) or a longer or shorter form of `term`. */
 function nearForm(term: string, vocabulary: ReadonlySet<string>): string | undefined {

@@ -2,7 +2,12 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { Logger } from '../../observability/logger.js';
-import { type KnowledgeBase, KnowledgeFolderError, type KnowledgeSection } from './knowledge-index.js';
+import {
+  type KnowledgeArticle,
+  type KnowledgeBase,
+  KnowledgeFolderError,
+  type KnowledgeSection,
+} from './knowledge-index.js';
 import { buildSnippet } from './snippet.js';
 
 export const SEARCH_PAGES_TOOL = 'search_pages';
@@ -70,20 +75,26 @@ export function registerSearchPages(server: McpServer, knowledgeBase: KnowledgeB
       }
       try {
         const hits = await knowledgeBase.search(question, limit ?? DEFAULT_LIMIT);
-        const results: PageResult[] = hits.map(({ article, score, matchedTerms, queryTerms, section }) => {
+        const results: PageResult[] = [];
+        const texts: string[] = [];
+        for (const { article, score, matchedTerms, queryTerms, section } of hits) {
           const best = section === undefined ? undefined : article.sections[section];
-          return {
+          const found: PageResult = {
             title: article.title,
             snippet: buildSnippet(best ? snippetText(best) : article.body, [...matchedTerms, ...queryTerms]),
             url: article.url,
             path: article.path,
             score: Math.round(score * 1000) / 1000,
             ...(best?.heading ? { section: best.heading } : {}),
-            ...(include_content ? { content: article.content, sections: article.sections } : {}),
           };
-        });
-        const structuredContent = { results };
-        return { structuredContent, content: [{ type: 'text', text: JSON.stringify(structuredContent) }] };
+          texts.push(include_content ? withContentJson(JSON.stringify(found), article) : JSON.stringify(found));
+          results.push(include_content ? { ...found, content: article.content, sections: article.sections } : found);
+        }
+        // The text is `JSON.stringify({ results })`, assembled from each article's content serialised
+        // once: the content is most of it and never changes, and in the bot's own process no one
+        // reads the text (the client takes the structured results), so it is never even joined.
+        const text = `{"results":[${texts.join(',')}]}`;
+        return { structuredContent: { results }, content: [{ type: 'text', text }] };
       } catch (error) {
         if (error instanceof KnowledgeFolderError) return errorResult(error.message);
         logger?.error({ err: error }, 'search_pages failed');
@@ -91,6 +102,19 @@ export function registerSearchPages(server: McpServer, knowledgeBase: KnowledgeB
       }
     },
   );
+}
+
+/** An article's `"content":…,"sections":…` in JSON, serialised once per article. */
+const contentJsons = new WeakMap<KnowledgeArticle, string>();
+
+/** `found` (a result's JSON without its content) with the article's content and sections appended. */
+function withContentJson(foundJson: string, article: KnowledgeArticle): string {
+  let json = contentJsons.get(article);
+  if (json === undefined) {
+    json = JSON.stringify({ content: article.content, sections: article.sections }).slice(1, -1);
+    contentJsons.set(article, json);
+  }
+  return `${foundJson.slice(0, -1)},${json}}`;
 }
 
 /** A section's text without its step numbers, as snippets show it: read once per section. */

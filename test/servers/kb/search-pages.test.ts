@@ -166,10 +166,15 @@ describe.each([
   });
 
   it('puts the same results in structuredContent and the JSON text block', async () => {
-    const { result } = await search(client, { query: 'API rate limit 429' });
-    const [block] = result.content;
-    expect(block?.type).toBe('text');
-    expect(JSON.parse((block as { text: string }).text)).toEqual(result.structuredContent);
+    for (const include_content of [false, true]) {
+      // Twice each: the second search serialises each article's content from what the first kept.
+      for (const query of ['API rate limit 429', 'rate limits for the API']) {
+        const { result } = await search(client, { query, include_content });
+        const [block] = result.content;
+        expect(block?.type).toBe('text');
+        expect((block as { text: string }).text).toBe(JSON.stringify(result.structuredContent));
+      }
+    }
   });
 
   it('answers an empty query with an error a person can act on', async () => {
