@@ -48,6 +48,7 @@ export async function buildKnowledge(root: Root, parts: KnowledgeParts, waitMs?:
   // Services slower than this join as soon as their tools are known: roles are looked up per use.
   await registry.connectAll({ waitMs: waitMs ?? MCP_START_WAIT_MS });
 
+  const replies = buildReplyWriter(config, database.db, logger);
   const support = new SupportService({
     sources: () => registry.knowledgeSources(),
     store: new BufferedSupportStore(new DrizzleSupportStore(database.db), writeBuffer),
@@ -58,7 +59,7 @@ export async function buildKnowledge(root: Root, parts: KnowledgeParts, waitMs?:
     questionsPerMinute: config.questionsPerMinute,
     maxConcurrentAnswers: config.maxConcurrentAnswers,
     loopLag: timerLoopLagProbe(),
-    replies: buildReplyWriter(config, database.db, logger),
+    replies,
     reranker: buildReranker(config, database.db, logger),
   });
   watchAnswerTurns(support, root);
@@ -67,7 +68,7 @@ export async function buildKnowledge(root: Root, parts: KnowledgeParts, waitMs?:
     support,
     async close() {
       await registry.close();
-      await toolCallLog.close();
+      await Promise.all([toolCallLog.close(), replies.flush()]);
     },
   };
 }

@@ -16,7 +16,7 @@ export function buildReplyWriter(config: AppConfig, db: Db, logger: Logger): Rep
           privateOk: llm.privateOk,
         }
       : {}),
-    audit: new DrizzleReplyAuditLog(db),
+    audit: new DrizzleReplyAuditLog(db, logger),
     logger,
   });
 }

@@ -99,7 +99,7 @@ describe('answering a question', () => {
   });
 
   it('answers with a cited reply, keeps it for later cards, and audits it', async () => {
-    const replies = new ReplyWriter({ audit: new DrizzleReplyAuditLog(database.db), logger });
+    const replies = new ReplyWriter({ audit: new DrizzleReplyAuditLog(database.db, logger), logger });
     const support = new SupportService({
       sources: [
         source('kb', async () => [

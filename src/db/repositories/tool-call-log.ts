@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
+import { BatchedRows } from '../batched-rows.js';
 import type { Db } from '../client.js';
 import { toolCalls } from '../schema/index.js';
 
@@ -18,62 +19,37 @@ export interface ToolCallRow {
  * waits for its audit row, and a burst of calls costs one insert.
  */
 export class ToolCallLog {
-  private pending: Array<ToolCallRow & { at: string }> = [];
-  private flushing: Promise<void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly rows: BatchedRows<ToolCallRow & { at: string }>;
 
-  constructor(
-    private readonly db: Db,
-    private readonly logger: Logger,
-    private readonly maxPending = 10_000,
-  ) {}
+  constructor(db: Db, logger: Logger, maxPending = 10_000) {
+    this.rows = new BatchedRows({
+      what: 'tool_calls rows',
+      logger,
+      maxPending,
+      // The batch goes as one JSON parameter: building a drizzle insert of hundreds of rows cost more
+      // CPU than Postgres spends storing them (the throughput profile), and the statement text stays
+      // the same, so postgres.js prepares it once.
+      write: async (batch) => {
+        await db.execute(sql`
+          insert into ${toolCalls} (created_at, service, tool, outcome, latency_ms, attempts, error, question_id)
+          select at, service, tool, outcome, "latencyMs", attempts, error, "questionId"
+          from jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) as row(
+            at timestamptz, service text, tool text, outcome text, "latencyMs" integer, attempts integer,
+            error text, "questionId" uuid)`);
+      },
+    });
+  }
 
   record(row: ToolCallRow): void {
-    if (this.pending.length >= this.maxPending) {
-      this.logger.warn('tool_calls buffer full; dropping the oldest audit row');
-      this.pending.shift();
-    }
-    this.pending.push({ ...row, error: row.error?.slice(0, 2000), at: new Date().toISOString() });
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      void this.flush();
-    }, 50);
+    void this.rows.add({ ...row, error: row.error?.slice(0, 2000), at: new Date().toISOString() });
   }
 
-  /** Writes every pending row; on failure they stay pending for the next flush. */
-  async flush(): Promise<void> {
-    if (this.flushing) return this.flushing;
-    if (this.pending.length === 0) return;
-    const batch = this.pending.splice(0, 500);
-    // The batch goes as one JSON parameter: building a drizzle insert of hundreds of rows cost more
-    // CPU than Postgres spends storing them (the throughput profile), and the statement text stays
-    // the same, so postgres.js prepares it once.
-    this.flushing = this.db
-      .execute(sql`
-        insert into ${toolCalls} (created_at, service, tool, outcome, latency_ms, attempts, error, question_id)
-        select at, service, tool, outcome, "latencyMs", attempts, error, "questionId"
-        from jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) as row(
-          at timestamptz, service text, tool text, outcome text, "latencyMs" integer, attempts integer,
-          error text, "questionId" uuid)`)
-      .then(() => undefined)
-      .catch((error: unknown) => {
-        this.pending.unshift(...batch);
-        this.logger.warn({ err: (error as Error).message }, 'could not write tool_calls rows; will retry');
-        this.timer ??= setTimeout(() => {
-          this.timer = undefined;
-          void this.flush();
-        }, 1000);
-      })
-      .finally(() => {
-        this.flushing = undefined;
-      });
-    await this.flushing;
-    if (this.pending.length > 0 && !this.timer) await this.flush();
+  /** Writes every pending row. */
+  flush(): Promise<void> {
+    return this.rows.flush();
   }
 
-  async close(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.flush();
+  close(): Promise<void> {
+    return this.rows.close();
   }
 }

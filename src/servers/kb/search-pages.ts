@@ -87,8 +87,12 @@ export function registerSearchPages(server: McpServer, knowledgeBase: KnowledgeB
             score: Math.round(score * 1000) / 1000,
             ...(best?.heading ? { section: best.heading } : {}),
           };
-          texts.push(include_content ? withContentJson(JSON.stringify(found), article) : JSON.stringify(found));
-          results.push(include_content ? { ...found, content: article.content, sections: article.sections } : found);
+          texts.push(
+            include_content ? withContentJson(JSON.stringify(found), article) : JSON.stringify(found),
+          );
+          results.push(
+            include_content ? { ...found, content: article.content, sections: article.sections } : found,
+          );
         }
         // The text is `JSON.stringify({ results })`, assembled from each article's content serialised
         // once: the content is most of it and never changes, and in the bot's own process no one

@@ -17,7 +17,7 @@ interface Occurrence {
  * match, returns the beginning of the text.
  */
 export function buildSnippet(text: string, terms: readonly string[], maxLength = SNIPPET_LENGTH): string {
-  const plain = text.replace(/\s+/g, ' ').trim();
+  const plain = plainTexts.get(text, () => text.replace(/\s+/g, ' ').trim());
   if (plain.length <= maxLength) return plain;
 
   const occurrences = findOccurrences(plain, terms);
@@ -31,6 +31,9 @@ export function buildSnippet(text: string, terms: readonly string[], maxLength =
   const passage = plain.slice(start, end).trim();
   return `${start > 0 ? '…' : ''}${passage}${end < plain.length ? '…' : ''}`;
 }
+
+/** Each text on one line: the kb's sections come back on every question, each read once. */
+const plainTexts = new BoundedCache<string>(2000);
 
 /** Each text's words with where they start, lowercased: the kb's texts are few and searched again and again. */
 const wordsByText = new BoundedCache<readonly Occurrence[]>(2000);

@@ -1,0 +1,97 @@
+import type { Logger } from 'pino';
+import { isConnectionError } from './write-buffer.js';
+
+export interface BatchedRowsOptions<T> {
+  /** Stores a batch in one statement. */
+  write: (batch: T[]) => Promise<void>;
+  logger: Logger;
+  /** What the rows are, for the log ("tool_calls rows"). */
+  what: string;
+  /** How long a row waits for others before its batch is written. */
+  delayMs?: number;
+  /** Rows kept while the database is away; past this the oldest is dropped and logged. */
+  maxPending?: number;
+  maxBatch?: number;
+  retryMs?: number;
+}
+
+interface PendingRow<T> {
+  row: T;
+  stored: () => void;
+}
+
+/**
+ * Audit rows written off the answer's path, many to a statement: under load one insert stores
+ * what a hundred questions would have written one by one. A row that waits is kept in memory, not
+ * spooled (an audit, not a question); while the database is away the rows wait and are retried.
+ * A batch the database refuses for its content is written again row by row, so one bad row
+ * loses only itself.
+ */
+export class BatchedRows<T> {
+  private pending: Array<PendingRow<T>> = [];
+  private flushing: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: BatchedRowsOptions<T>) {}
+
+  /** Keeps `row` for the next batch; resolves once it is stored or given up (logged). */
+  add(row: T): Promise<void> {
+    if (this.pending.length >= (this.options.maxPending ?? 10_000)) {
+      this.options.logger.warn(`${this.options.what}: buffer full; dropping the oldest`);
+      this.pending.shift()?.stored();
+    }
+    return new Promise((stored) => {
+      this.pending.push({ row, stored });
+      this.schedule(this.options.delayMs ?? 50);
+    });
+  }
+
+  /** Writes every pending row; rows the database could not take for now stay for a retry. */
+  async flush(): Promise<void> {
+    if (this.flushing) {
+      await this.flushing;
+      if (this.pending.length > 0 && !this.timer) await this.flush();
+      return;
+    }
+    if (this.pending.length === 0) return;
+    const batch = this.pending.splice(0, this.options.maxBatch ?? 500);
+    this.flushing = this.writeBatch(batch).finally(() => {
+      this.flushing = undefined;
+    });
+    await this.flushing;
+    if (this.pending.length > 0 && !this.timer) await this.flush();
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.flush();
+  }
+
+  private schedule(delayMs: number): void {
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, delayMs);
+  }
+
+  private async writeBatch(batch: Array<PendingRow<T>>): Promise<void> {
+    const { write, logger, what } = this.options;
+    try {
+      await write(batch.map(({ row }) => row));
+    } catch (error) {
+      if (isConnectionError(error)) {
+        this.pending.unshift(...batch);
+        logger.warn({ err: (error as Error).message }, `could not write ${what}; will retry`);
+        this.schedule(this.options.retryMs ?? 1000);
+        return;
+      }
+      if (batch.length > 1) {
+        for (const single of batch) await this.writeBatch([single]);
+        return;
+      }
+      logger.warn({ err: (error as Error).message }, `a row of ${what} was refused; dropped`);
+    }
+    for (const { stored } of batch) stored();
+  }
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { BatchedRows } from '../../src/db/batched-rows.js';
+import { createLogger } from '../../src/observability/logger.js';
+
+const logger = createLogger({ level: 'silent' });
+
+describe('BatchedRows', () => {
+  it('writes a burst in one statement and resolves each row once it is stored', async () => {
+    const writes: number[][] = [];
+    const rows = new BatchedRows<number>({
+      logger,
+      what: 'numbers',
+      delayMs: 5,
+      write: async (batch) => {
+        writes.push(batch);
+      },
+    });
+    const stored = Array.from({ length: 100 }, (_, i) => rows.add(i));
+    expect(writes).toEqual([]);
+    await Promise.all(stored);
+    expect(writes).toEqual([Array.from({ length: 100 }, (_, i) => i)]);
+  });
+
+  it('writes a refused batch again row by row, so one bad row loses only itself', async () => {
+    const stored: number[] = [];
+    const rows = new BatchedRows<number>({
+      logger,
+      what: 'numbers',
+      delayMs: 1,
+      write: async (batch) => {
+        if (batch.includes(13)) throw Object.assign(new Error('invalid input syntax'), { code: '22P02' });
+        stored.push(...batch);
+      },
+    });
+    await Promise.all([12, 13, 14].map((n) => rows.add(n)));
+    expect(stored).toEqual([12, 14]);
+  });
+
+  it('keeps the rows while the database is away and writes them, in order, once it is back', async () => {
+    let down = 2;
+    const stored: number[] = [];
+    const rows = new BatchedRows<number>({
+      logger,
+      what: 'numbers',
+      delayMs: 1,
+      retryMs: 5,
+      write: async (batch) => {
+        if (down-- > 0) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+        stored.push(...batch);
+      },
+    });
+    await Promise.all([1, 2, 3].map((n) => rows.add(n)));
+    expect(stored).toEqual([1, 2, 3]);
+  });
+
+  it('drops the oldest row past maxPending, and close writes what is left', async () => {
+    const stored: number[] = [];
+    const rows = new BatchedRows<number>({
+      logger,
+      what: 'numbers',
+      delayMs: 60_000,
+      maxPending: 2,
+      write: async (batch) => {
+        stored.push(...batch);
+      },
+    });
+    const first = rows.add(1);
+    void rows.add(2);
+    void rows.add(3);
+    await first; // given up, not left hanging
+    await rows.close();
+    expect(stored).toEqual([2, 3]);
+  });
+});
