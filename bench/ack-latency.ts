@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { startBareBolt, startBenchDeskhand, startBenchSlack } from './lib/apps.js';
-import { BENCH_QUESTIONS, runLoad } from './lib/load.js';
+import { runLoad } from './lib/load.js';
 import { formatTable, percentile, type Row, round } from './lib/stats.js';
 
 export async function runAckLatency(options: { rates: number[]; seconds: number }): Promise<Row[]> {
@@ -14,6 +14,8 @@ export async function runAckLatency(options: { rates: number[]; seconds: number 
   const bare = await startBareBolt();
   const rows: Row[] = [];
   try {
+    // deskhand's steps ask where the last stopped: no question text comes back until all have been asked.
+    let asked = 0;
     for (const rate of options.rates) {
       const measure = async (url: string) =>
         runLoad({
@@ -22,12 +24,13 @@ export async function runAckLatency(options: { rates: number[]; seconds: number 
           durationMs: options.seconds * 1000,
           signingSecret: 'bench-signing-secret',
           responseUrlBase: `${slack.baseUrl}/response`,
-          texts: BENCH_QUESTIONS,
+          firstQuestion: asked,
         });
       const baseline = await measure(bare.url);
       // Let the previous run's answers finish before measuring deskhand again.
       await deskhand.work.drain(30_000).then(() => undefined);
       const measured = await measure(deskhand.url);
+      asked += measured.sent;
       const p = (samples: number[], q: number) => round(percentile(samples, q), 1);
       rows.push({
         benchmark: 'ack latency',

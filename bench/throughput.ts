@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import type { RecordedCall } from '../src/playground/emulator/index.js';
 import { BENCH_SECRET, BENCH_TOKEN, startBareBolt, startBenchSlack } from './lib/apps.js';
 import { freshDatabase, startDeskhandChild } from './lib/deskhand-child.js';
-import { BENCH_QUESTIONS, runLoad } from './lib/load.js';
+import { runLoad } from './lib/load.js';
 import { cpuBetween, machineBusyMs, treeCpu } from './lib/process-tree.js';
 import { formatTable, percentile, type Row, round } from './lib/stats.js';
 
@@ -53,6 +53,8 @@ export async function runThroughput(options: ThroughputOptions): Promise<Row[]> 
         PORT: '0',
       },
     });
+    // Each step asks where the last stopped: no question text comes back until all have been asked.
+    let asked = 0;
     for (const [step, rate] of options.rates.entries()) {
       const total = Math.max(1, Math.round(rate * options.seconds));
       // Each step has its own askers, so the rate limit of one step does not carry into the next.
@@ -92,8 +94,9 @@ export async function runThroughput(options: ThroughputOptions): Promise<Row[]> 
         responseUrls,
         askers,
         askerPrefix,
-        texts: BENCH_QUESTIONS,
+        firstQuestion: asked,
       });
+      asked += load.sent;
       // Settled when every acked question has had its reply, or nothing arrived for a while.
       let lastCount = -1;
       let lastProgress = Date.now();
@@ -128,7 +131,6 @@ export async function runThroughput(options: ThroughputOptions): Promise<Row[]> 
         responseUrlBase: `${slack.baseUrl}/response`,
         askers,
         askerPrefix: `UBARE${step}X`,
-        texts: BENCH_QUESTIONS,
       });
       const ackP99 = percentile(load.latenciesMs, 99);
       const bareP99 = percentile(baseline.latenciesMs, 99);

@@ -3,7 +3,7 @@
  * open-loop at a fixed rate to one URL and reports latencies on stdout as JSON.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import type { LoadSpec } from './load.js';
+import { BENCH_QUESTIONS, type LoadSpec } from './load.js';
 import { runOpenLoop } from './open-loop.js';
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as LoadSpec;
@@ -21,7 +21,7 @@ const result = await runOpenLoop({
       user_id: `${spec.askerPrefix ?? 'UBENCH'}${i % (spec.askers ?? 500)}`,
       user_name: 'bench',
       command: '/support',
-      text: spec.texts[i % spec.texts.length] as string,
+      text: BENCH_QUESTIONS[((spec.firstQuestion ?? 0) + i) % BENCH_QUESTIONS.length] as string,
       response_url: spec.responseUrls?.[i] ?? `${spec.responseUrlBase}/${trigger}`,
       trigger_id: trigger,
     }).toString();
