@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: a quick run of every benchmark, one table, results in bench/results/latest.json.
  * Each benchmark also runs alone with options for a longer run (see its header).
- * Set DATABASE_URL (or TEST_DATABASE_URL for the digest) to measure on Postgres; PGlite otherwise.
+ * Set DATABASE_URL (or TEST_DATABASE_URL for the digest) to measure on that Postgres; otherwise deskhand runs on
+ * its embedded PostgreSQL (as shipped) and the digest on PGlite.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -32,7 +33,7 @@ const steps: Array<[string, () => Promise<Row[]>]> = [
   ['footprint', () => runFootprint()],
 ];
 
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.env.DATABASE_URL ? 'Postgres (DATABASE_URL)' : 'PGlite'}`;
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.env.DATABASE_URL ? 'Postgres (DATABASE_URL)' : 'embedded PostgreSQL'}`;
 console.log(`deskhand benchmarks (${quick ? 'quick' : 'full'}) on ${machine}\n`);
 const results: Record<string, Row[]> = {};
 for (const [name, step] of steps) {

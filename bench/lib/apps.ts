@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
@@ -18,13 +18,29 @@ export async function startBenchSlack(): Promise<SlackEmulator> {
   return slack;
 }
 
-/** A fresh database: DATABASE_URL's server when set (a scratch database on it is not created: the URL is used as is), else PGlite in memory. */
+/**
+ * The database deskhand runs on: DATABASE_URL's server when set (used as is: no scratch database
+ * is made on it), else the shipped default, embedded PostgreSQL in its own process, in a fresh data
+ * directory. (PGlite in the benchmark's own process, as before, is not what anyone runs: its
+ * queries took the event loop the acks are measured on.)
+ */
 export async function benchDatabase(): Promise<Database> {
-  const database = await openDatabase(
-    process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, maxConnections: 10 } : { memory: true },
-  );
+  if (process.env.DATABASE_URL) {
+    const database = await openDatabase({ url: process.env.DATABASE_URL, maxConnections: 10 });
+    await database.migrate();
+    return database;
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'deskhand-bench-data-'));
+  chmodSync(dataDir, 0o755); // as root, the embedded database's postgres user must reach it
+  const database = await openDatabase({ dataDir });
   await database.migrate();
-  return database;
+  return {
+    ...database,
+    async close() {
+      await database.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** deskhand as it runs in production (HTTP mode), against the bench Slack. */
@@ -46,12 +62,22 @@ export async function startBenchDeskhand(
     env.MCP_CONFIG = join(dir, 'mcp_services.yml');
     writeFileSync(env.MCP_CONFIG, options.servicesYaml);
   }
-  return startDeskhand(loadEnv(env), {
-    database: options.database ?? (await benchDatabase()),
+  const database = options.database ?? (await benchDatabase());
+  const deskhand = await startDeskhand(loadEnv(env), {
+    database,
     env,
     host: '127.0.0.1',
     logger: createLogger({ level: 'silent' }),
   });
+  if (options.database) return deskhand;
+  // deskhand leaves a database it was given open: this one is the benchmark's to close.
+  return {
+    ...deskhand,
+    async stop() {
+      await deskhand.stop();
+      await database.close();
+    },
+  };
 }
 
 /** The baseline: a bare Bolt app whose command listener only acks. */

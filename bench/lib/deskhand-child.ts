@@ -1,5 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,7 +91,8 @@ export async function freshDatabase(serverUrl: string | undefined): Promise<{
     return {
       env: { DESKHAND_DATA_DIR: dataDir },
       transactions: async () => Number.NaN,
-      drop: async () => {},
+      // deskhand, stopped first, has stopped the embedded server it started in there.
+      drop: async () => rmSync(dataDir, { recursive: true, force: true }),
     };
   }
   const name = `deskhand_bench_${process.pid}_${Date.now()}`;
