@@ -247,6 +247,8 @@ export class SupportService {
    * value from one workspace never opens another's question).
    */
   async findAnswer(questionId: string, teamId?: string): Promise<Answer | undefined> {
+    // The reply is read back from its audit row, written off the answer's path: wait for it.
+    await this.replies.audited(questionId);
     const answer = await this.options.store.findAnswer(questionId);
     if (answer && teamId && answer.question.teamId && answer.question.teamId !== teamId) return undefined;
     return answer;

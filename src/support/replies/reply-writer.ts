@@ -36,13 +36,19 @@ export interface WrittenReply {
  * and arrives within the deadline. Records an audit of each reply; never throws.
  */
 export class ReplyWriter {
-  private readonly pendingAudits = new Set<Promise<void>>();
+  /** Audit rows being written, by question. */
+  private readonly pendingAudits = new Map<string, Promise<void>>();
 
   constructor(private readonly options: ReplyWriterOptions = {}) {}
 
   /** Waits for the audit rows still being written (before a short-lived process exits). */
   async flush(): Promise<void> {
-    await Promise.all([...this.pendingAudits]);
+    await Promise.all([...this.pendingAudits.values()]);
+  }
+
+  /** Waits until the audit of `questionId`'s reply, if one is being written, is stored. */
+  async audited(questionId: string): Promise<void> {
+    await this.pendingAudits.get(questionId);
   }
 
   get usesModel(): boolean {
@@ -161,8 +167,10 @@ export class ReplyWriter {
           'could not store the reply audit',
         );
       })
-      .finally(() => this.pendingAudits.delete(pending));
-    this.pendingAudits.add(pending);
+      .finally(() => {
+        if (this.pendingAudits.get(audit.questionId) === pending) this.pendingAudits.delete(audit.questionId);
+      });
+    this.pendingAudits.set(audit.questionId, pending);
   }
 }
 
