@@ -87,7 +87,7 @@ export async function runAsk(args: string[], config: AppConfig): Promise<number>
       channelKind: 'im',
       markedUrgent: values.urgent,
     });
-    await Promise.all([replies.flush(), reranker?.flush()]);
+    await Promise.all([replies.close(), reranker?.flush()]);
     if (values.json) {
       console.log(JSON.stringify(answerJson(answer), null, 2));
     } else {

@@ -68,7 +68,7 @@ export async function buildKnowledge(root: Root, parts: KnowledgeParts, waitMs?:
     support,
     async close() {
       await registry.close();
-      await Promise.all([toolCallLog.close(), replies.flush()]);
+      await Promise.all([toolCallLog.close(), replies.close()]);
     },
   };
 }

@@ -62,10 +62,19 @@ export class BatchedRows<T> {
     if (this.pending.length > 0 && !this.timer) await this.flush();
   }
 
+  /**
+   * Writes what is pending, once; rows the database cannot take now (it is away) are given up and
+   * logged, so a process stopping during an outage is not held open by its audit rows.
+   */
   async close(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.flush();
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.length === 0) return;
+    this.options.logger.warn(`${this.pending.length} ${this.options.what} not stored: the database is away`);
+    for (const { stored } of this.pending.splice(0)) stored();
   }
 
   private schedule(delayMs: number): void {

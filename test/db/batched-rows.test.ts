@@ -71,4 +71,25 @@ describe('BatchedRows', () => {
     await rows.close();
     expect(stored).toEqual([2, 3]);
   });
+
+  it('gives up what the database cannot take at close, so a process stopping during an outage is not held open', async () => {
+    let attempts = 0;
+    const rows = new BatchedRows<number>({
+      logger,
+      what: 'numbers',
+      delayMs: 60_000,
+      retryMs: 5,
+      write: async () => {
+        attempts++;
+        throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+      },
+    });
+    const given = rows.add(1);
+    await rows.close();
+    await given;
+    const tried = attempts;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(tried).toBe(1);
+    expect(attempts).toBe(1); // no retry left running
+  });
 });

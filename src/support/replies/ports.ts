@@ -51,7 +51,10 @@ export interface ReplyAudit {
 
 /** Stores the audit of each reply; implemented with drizzle in src/db/repositories. */
 export interface ReplyAuditLog {
+  /** Resolves once the row is stored (or given up). */
   record(audit: ReplyAudit): Promise<void>;
+  /** Stores what is pending and stops waiting for the rest. */
+  close?(): Promise<void>;
 }
 
 /** Where a question was asked, to decide whether its text may leave for a model. */

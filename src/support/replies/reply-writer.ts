@@ -46,6 +46,12 @@ export class ReplyWriter {
     await Promise.all([...this.pendingAudits.values()]);
   }
 
+  /** Stores the audit rows still pending, giving up those the database cannot take now (stopping). */
+  async close(): Promise<void> {
+    await this.options.audit?.close?.();
+    await this.flush();
+  }
+
   /** Waits until the audit of `questionId`'s reply, if one is being written, is stored. */
   async audited(questionId: string): Promise<void> {
     await this.pendingAudits.get(questionId);
