@@ -150,10 +150,16 @@ function treeMemory(deskhandPid: number, dataDir: string | undefined): TreeMemor
   };
 }
 
-/** Spawns `deskhand mcp kb` and times it to the answer to `initialize`. */
+/**
+ * Spawns `deskhand mcp kb` and times it to the answer to `initialize`: compiled, through the
+ * `deskhand` bin as an MCP client configured with it runs it (bin/deskhand.js, which runs the
+ * bundled MCP entry); through tsx, the sources.
+ */
 async function kbInitializeMs(build: Build): Promise<number> {
   const started = performance.now();
-  const child = spawn(process.execPath, cli(build, ['mcp', 'kb']), {
+  const args =
+    build === 'compiled' ? [join(ROOT, 'bin', 'deskhand.js'), 'mcp', 'kb'] : cli(build, ['mcp', 'kb']);
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', KNOWLEDGE_DIR },
     stdio: ['pipe', 'pipe', 'ignore'],

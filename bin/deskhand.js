@@ -9,7 +9,10 @@ import { isBuildFresh } from './build-stamp.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 if (isBuildFresh(root)) {
-  await import('../dist/cli.js');
+  // `deskhand mcp …` runs the bundled MCP entry when the build made one: it answers sooner.
+  const args = process.argv.slice(2);
+  const mcp = args[0] === 'mcp' && !args.includes('--help') && !args.includes('-h');
+  await import(mcp && existsSync(`${root}dist/mcp.bundle.js`) ? '../dist/mcp.bundle.js' : '../dist/cli.js');
 } else {
   let register;
   try {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
+import { runCli } from './cli-runner.js';
 import { type AppConfig, loadEnv } from './config/env.js';
-import { ConfigError } from './config/errors.js';
 
 const USAGE = `deskhand — a Slack support bot
 
@@ -63,17 +63,4 @@ async function main(argv: string[]): Promise<number> {
   return command(argv.slice(argv.indexOf(name) + 1), config);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof ConfigError) {
-      console.error(`deskhand: configuration error: ${error.message}`);
-      process.exit(1);
-    }
-    console.error(`deskhand: ${error instanceof Error ? error.message : String(error)}`);
-    if (process.env.LOG_LEVEL === 'debug' && error instanceof Error) console.error(error.stack);
-    process.exit(1);
-  },
-);
+runCli(() => main(process.argv.slice(2)));

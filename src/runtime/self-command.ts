@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -14,7 +15,13 @@ export interface SelfCommand {
  */
 export function selfCommand(args: string[]): SelfCommand {
   const compiled = import.meta.url.endsWith('.js');
-  const cli = fileURLToPath(new URL(compiled ? '../cli.js' : '../cli.ts', import.meta.url));
+  // deskhand's own MCP servers run from the bundled MCP entry when the build made one (it answers
+  // `initialize` sooner: scripts/bundle-mcp.js).
+  const bundle = fileURLToPath(new URL('../mcp.bundle.js', import.meta.url));
+  const cli =
+    compiled && args[0] === 'mcp' && existsSync(bundle)
+      ? bundle
+      : fileURLToPath(new URL(compiled ? '../cli.js' : '../cli.ts', import.meta.url));
   // A small young generation: these children handle small JSON-RPC messages, and it saves ~15 MB each.
   const node = ['--max-semi-space-size=1'];
   return compiled
