@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { selfCommand } from '../../src/runtime/self-command.js';
+import { NOT_FOR_MCP_SERVERS } from '../harness/mcp-server-modules.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RECORDER = fileURLToPath(new URL('../harness/record-imports.mjs', import.meta.url));
@@ -49,16 +50,7 @@ describe('each command loads only what it needs', () => {
   it('`deskhand mcp kb` loads the kb server, and no Slack, database, playground or HTTP app code', async () => {
     const modules = await modulesLoadedBy(['mcp', 'kb']);
     expect(loads(modules, 'src/servers/kb/')).toBe(true);
-    for (const heavy of [
-      'node_modules/@slack/',
-      'node_modules/drizzle-orm/',
-      'node_modules/postgres/',
-      'src/db/',
-      'src/playground/',
-      'src/slack/',
-      'src/http/',
-      'src/main.ts',
-    ]) {
+    for (const heavy of NOT_FOR_MCP_SERVERS) {
       expect(loads(modules, heavy), heavy).toBe(false);
     }
   }, 60_000);
