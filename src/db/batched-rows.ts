@@ -50,15 +50,17 @@ export class BatchedRows<T> {
   async flush(): Promise<void> {
     if (this.flushing) {
       await this.flushing;
-      if (this.pending.length > 0 && !this.timer) await this.flush();
+    } else if (this.pending.length > 0) {
+      const batch = this.pending.splice(0, this.options.maxBatch ?? 500);
+      this.flushing = this.writeBatch(batch)
+        .then(() => undefined)
+        .finally(() => {
+          this.flushing = undefined;
+        });
+      await this.flushing;
+    } else {
       return;
     }
-    if (this.pending.length === 0) return;
-    const batch = this.pending.splice(0, this.options.maxBatch ?? 500);
-    this.flushing = this.writeBatch(batch).finally(() => {
-      this.flushing = undefined;
-    });
-    await this.flushing;
     if (this.pending.length > 0 && !this.timer) await this.flush();
   }
 
@@ -84,7 +86,8 @@ export class BatchedRows<T> {
     }, delayMs);
   }
 
-  private async writeBatch(batch: Array<PendingRow<T>>): Promise<void> {
+  /** Writes `batch`; false when the database could not be reached and its rows wait, in order, for a retry. */
+  private async writeBatch(batch: Array<PendingRow<T>>): Promise<boolean> {
     const { write, logger, what } = this.options;
     try {
       await write(batch.map(({ row }) => row));
@@ -93,14 +96,20 @@ export class BatchedRows<T> {
         this.pending.unshift(...batch);
         logger.warn({ err: (error as Error).message }, `could not write ${what}; will retry`);
         this.schedule(this.options.retryMs ?? 1000);
-        return;
+        return false;
       }
       if (batch.length > 1) {
-        for (const single of batch) await this.writeBatch([single]);
-        return;
+        for (const [index, single] of batch.entries()) {
+          if (await this.writeBatch([single])) continue;
+          // The database went away mid-way: the rest waits behind the row just put back, in order.
+          this.pending.splice(1, 0, ...batch.slice(index + 1));
+          return false;
+        }
+        return true;
       }
       logger.warn({ err: (error as Error).message }, `a row of ${what} was refused; dropped`);
     }
     for (const { stored } of batch) stored();
+    return true;
   }
 }

@@ -36,6 +36,26 @@ describe('BatchedRows', () => {
     expect(stored).toEqual([12, 14]);
   });
 
+  it('keeps the order when the database goes away while a refused batch is written row by row', async () => {
+    const stored: number[] = [];
+    let thirteenTries = 0;
+    const rows = new BatchedRows<number>({
+      logger,
+      what: 'numbers',
+      delayMs: 1,
+      retryMs: 5,
+      write: async (batch) => {
+        if (batch.length > 1 && batch.includes(13))
+          throw Object.assign(new Error('invalid input syntax'), { code: '22P02' });
+        if (batch[0] === 13 && thirteenTries++ === 0)
+          throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+        stored.push(...batch);
+      },
+    });
+    await Promise.all([12, 13, 14].map((n) => rows.add(n)));
+    expect(stored).toEqual([12, 13, 14]);
+  });
+
   it('keeps the rows while the database is away and writes them, in order, once it is back', async () => {
     let down = 2;
     const stored: number[] = [];
