@@ -53,6 +53,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Row[]> 
         PORT: '0',
       },
     });
+    if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
     // Each step asks where the last stopped: no question text comes back until all have been asked.
     let asked = 0;
     for (const [step, rate] of options.rates.entries()) {
@@ -77,10 +78,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Row[]> 
         else otherReplies++;
       });
 
-      if (options.profileDir) {
-        mkdirSync(options.profileDir, { recursive: true });
-        await deskhand.startProfile();
-      }
+      if (options.profileDir) await deskhand.startProfile();
       const transactionsBefore = await database.transactions();
       const cpuBefore = treeCpu(deskhand.pid);
       const machineBefore = machineBusyMs();

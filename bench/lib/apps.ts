@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
@@ -7,6 +7,7 @@ import { type Database, openDatabase } from '../../src/db/client.js';
 import { type RunningDeskhand, startDeskhand } from '../../src/main.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { SlackEmulator } from '../../src/playground/emulator/index.js';
+import { scratchDataDir } from './deskhand-child.js';
 
 export const BENCH_SECRET = 'bench-signing-secret';
 export const BENCH_TOKEN = 'xoxb-bench';
@@ -30,8 +31,7 @@ export async function benchDatabase(): Promise<Database> {
     await database.migrate();
     return database;
   }
-  const dataDir = mkdtempSync(join(tmpdir(), 'deskhand-bench-data-'));
-  chmodSync(dataDir, 0o755); // as root, the embedded database's postgres user must reach it
+  const dataDir = scratchDataDir();
   const database = await openDatabase({ dataDir });
   await database.migrate();
   return {

@@ -78,6 +78,13 @@ export async function startDeskhandChild(options: {
   };
 }
 
+/** A fresh data directory for the embedded database, which its `postgres` user can reach when run as root. */
+export function scratchDataDir(): string {
+  const dataDir = mkdtempSync(join(tmpdir(), 'deskhand-bench-data-'));
+  chmodSync(dataDir, 0o755);
+  return dataDir;
+}
+
 /** A new empty database on the server of `serverUrl`, dropped by `drop()`; or, without a server, a fresh data directory. */
 export async function freshDatabase(serverUrl: string | undefined): Promise<{
   env: Record<string, string>;
@@ -86,8 +93,7 @@ export async function freshDatabase(serverUrl: string | undefined): Promise<{
   drop(): Promise<void>;
 }> {
   if (!serverUrl) {
-    const dataDir = mkdtempSync(join(tmpdir(), 'deskhand-bench-data-'));
-    chmodSync(dataDir, 0o755); // as root, the embedded database's postgres user must reach it
+    const dataDir = scratchDataDir();
     return {
       env: { DESKHAND_DATA_DIR: dataDir },
       transactions: async () => Number.NaN,
