@@ -36,10 +36,10 @@ const START_LIMIT = 8;
  * libuv accepts one new connection per turn of it (libuv/libuv#3696). With many answers in flight
  * a turn of the loop grows to hundreds of milliseconds, so under a burst new connections wait
  * seconds to be accepted, and a request's acknowledgement deadline (seconds, for a chat platform)
- * passes before the request has even been read. The limit is therefore halved whenever the loop comes late and grows by one while
- * it is on time and questions wait (additive increase, multiplicative decrease): beyond what the
- * process can answer, the excess waits here, stored and cheap, while requests are still read and
- * acknowledged at once.
+ * passes before the request has even been read. The limit is therefore halved whenever the loop
+ * comes late and grows by one while it is on time and questions wait (additive increase,
+ * multiplicative decrease): beyond what the process can answer, the excess waits here, stored and
+ * cheap, while requests are still read and acknowledged at once.
  */
 export class AnswerTurns {
   private readonly queue: Array<() => void> = [];
