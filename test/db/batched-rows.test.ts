@@ -3,6 +3,10 @@ import { BatchedRows } from '../../src/db/batched-rows.js';
 import { createLogger } from '../../src/observability/logger.js';
 
 const logger = createLogger({ level: 'silent' });
+/** The database cannot be reached: the rows wait for a retry. */
+const unreachable = () => Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+/** The database refuses the content: a batch is written again row by row. */
+const refused = () => Object.assign(new Error('invalid input syntax'), { code: '22P02' });
 
 describe('BatchedRows', () => {
   it('writes a burst in one statement and resolves each row once it is stored', async () => {
@@ -28,7 +32,7 @@ describe('BatchedRows', () => {
       what: 'numbers',
       delayMs: 1,
       write: async (batch) => {
-        if (batch.includes(13)) throw Object.assign(new Error('invalid input syntax'), { code: '22P02' });
+        if (batch.includes(13)) throw refused();
         stored.push(...batch);
       },
     });
@@ -45,10 +49,8 @@ describe('BatchedRows', () => {
       delayMs: 1,
       retryMs: 5,
       write: async (batch) => {
-        if (batch.length > 1 && batch.includes(13))
-          throw Object.assign(new Error('invalid input syntax'), { code: '22P02' });
-        if (batch[0] === 13 && thirteenTries++ === 0)
-          throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+        if (batch.length > 1 && batch.includes(13)) throw refused();
+        if (batch[0] === 13 && thirteenTries++ === 0) throw unreachable();
         stored.push(...batch);
       },
     });
@@ -65,7 +67,7 @@ describe('BatchedRows', () => {
       delayMs: 1,
       retryMs: 5,
       write: async (batch) => {
-        if (down-- > 0) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+        if (down-- > 0) throw unreachable();
         stored.push(...batch);
       },
     });
@@ -101,7 +103,7 @@ describe('BatchedRows', () => {
       retryMs: 5,
       write: async () => {
         attempts++;
-        throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+        throw unreachable();
       },
     });
     const given = rows.add(1);
