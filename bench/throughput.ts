@@ -7,7 +7,10 @@
  * the moment the command was sent. CPU is that of deskhand's whole process tree, read from
  * /proc; ack latency is compared with a bare Bolt app at the same rate in the same run.
  * `node bin/run-ts.js bench/throughput.ts [--rates 200,300] [--seconds 5] [--askers 300]
- *   [--profile-dir DIR] [--root OTHER_CHECKOUT]`   (DATABASE_URL: the Postgres server to use)
+ *   [--profile-dir DIR] [--root OTHER_CHECKOUT] [--against BASELINE_CHECKOUT [--pairs 3]]`
+ *   (DATABASE_URL: the Postgres server to use)
+ * `--against` measures a baseline checkout (built, with its own node_modules) and this one
+ * alternately, `--pairs` times, and ends with each figure's per-pair ratio (this ÷ baseline).
  */
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -17,6 +20,7 @@ import type { RecordedCall } from '../src/playground/emulator/index.js';
 import { BENCH_SECRET, BENCH_TOKEN, startBareBolt, startBenchSlack } from './lib/apps.js';
 import { freshDatabase, startDeskhandChild } from './lib/deskhand-child.js';
 import { runLoad } from './lib/load.js';
+import { pairedSummary, runPaired } from './lib/paired.js';
 import { cpuBetween, machineBusyMs, treeCpu } from './lib/process-tree.js';
 import { formatTable, percentile, type Row, round } from './lib/stats.js';
 
@@ -174,15 +178,32 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       askers: { type: 'string', default: '300' },
       'profile-dir': { type: 'string' },
       root: { type: 'string' },
+      against: { type: 'string' },
+      pairs: { type: 'string', default: '3' },
     },
   });
-  const rows = await runThroughput({
+  const options: ThroughputOptions = {
     rates: values.rates.split(',').map(Number),
     seconds: Number(values.seconds),
     askers: Number(values.askers),
     profileDir: values['profile-dir'],
     root: values.root,
-  });
-  console.log(formatTable(rows));
+  };
+  if (!values.against) {
+    console.log(formatTable(await runThroughput(options)));
+    process.exit(0);
+  }
+  const against = values.against;
+  const rows = await runPaired(
+    Number(values.pairs),
+    (side) => runThroughput({ ...options, root: side === 'baseline' ? against : options.root }),
+    // A paired run takes minutes: each run's table as it ends.
+    (runRows) => console.log(`${formatTable(runRows)}\n`),
+  );
+  console.log(
+    formatTable(
+      pairedSummary(rows, ['delivered/s', 'answer p99 ms', 'CPU ms/question', 'ack p99 ms', 'ack p99 ratio']),
+    ),
+  );
   process.exit(0);
 }
