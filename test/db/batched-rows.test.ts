@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BatchedRows } from '../../src/db/batched-rows.js';
+import { BatchedRows, type BatchedRowsOptions } from '../../src/db/batched-rows.js';
 import { createLogger } from '../../src/observability/logger.js';
 
 const logger = createLogger({ level: 'silent' });
@@ -8,12 +8,15 @@ const unreachable = () => Object.assign(new Error('connect ECONNREFUSED'), { cod
 /** The database refuses the content: a batch is written again row by row. */
 const refused = () => Object.assign(new Error('invalid input syntax'), { code: '22P02' });
 
+/** Numbers written in batches by `write`; a row waits 1 ms for others unless the test says otherwise. */
+function numbers(options: Pick<BatchedRowsOptions<number>, 'write'> & Partial<BatchedRowsOptions<number>>) {
+  return new BatchedRows<number>({ logger, what: 'numbers', delayMs: 1, ...options });
+}
+
 describe('BatchedRows', () => {
   it('writes a burst in one statement and resolves each row once it is stored', async () => {
     const writes: number[][] = [];
-    const rows = new BatchedRows<number>({
-      logger,
-      what: 'numbers',
+    const rows = numbers({
       delayMs: 5,
       write: async (batch) => {
         writes.push(batch);
@@ -27,10 +30,7 @@ describe('BatchedRows', () => {
 
   it('writes a refused batch again row by row, so one bad row loses only itself', async () => {
     const stored: number[] = [];
-    const rows = new BatchedRows<number>({
-      logger,
-      what: 'numbers',
-      delayMs: 1,
+    const rows = numbers({
       write: async (batch) => {
         if (batch.includes(13)) throw refused();
         stored.push(...batch);
@@ -43,10 +43,7 @@ describe('BatchedRows', () => {
   it('keeps the order when the database goes away while a refused batch is written row by row', async () => {
     const stored: number[] = [];
     let thirteenTries = 0;
-    const rows = new BatchedRows<number>({
-      logger,
-      what: 'numbers',
-      delayMs: 1,
+    const rows = numbers({
       retryMs: 5,
       write: async (batch) => {
         if (batch.length > 1 && batch.includes(13)) throw refused();
@@ -61,10 +58,7 @@ describe('BatchedRows', () => {
   it('keeps the rows while the database is away and writes them, in order, once it is back', async () => {
     let down = 2;
     const stored: number[] = [];
-    const rows = new BatchedRows<number>({
-      logger,
-      what: 'numbers',
-      delayMs: 1,
+    const rows = numbers({
       retryMs: 5,
       write: async (batch) => {
         if (down-- > 0) throw unreachable();
@@ -77,9 +71,7 @@ describe('BatchedRows', () => {
 
   it('drops the oldest row past maxPending, and close writes what is left', async () => {
     const stored: number[] = [];
-    const rows = new BatchedRows<number>({
-      logger,
-      what: 'numbers',
+    const rows = numbers({
       delayMs: 60_000,
       maxPending: 2,
       write: async (batch) => {
@@ -96,9 +88,7 @@ describe('BatchedRows', () => {
 
   it('gives up what the database cannot take at close, so a process stopping during an outage is not held open', async () => {
     let attempts = 0;
-    const rows = new BatchedRows<number>({
-      logger,
-      what: 'numbers',
+    const rows = numbers({
       delayMs: 60_000,
       retryMs: 5,
       write: async () => {
