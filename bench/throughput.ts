@@ -16,7 +16,7 @@ import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { RecordedCall } from '../src/playground/emulator/index.js';
+import type { RecordedCall, SlackEmulator } from '../src/playground/emulator/index.js';
 import { BENCH_SECRET, BENCH_TOKEN, startBareBolt, startBenchSlack } from './lib/apps.js';
 import { freshDatabase, startDeskhandChild } from './lib/deskhand-child.js';
 import { runLoad } from './lib/load.js';
@@ -37,6 +37,20 @@ export interface ThroughputOptions {
   serverUrl?: string;
   /** Give up waiting for answers this long after the last question was sent. */
   settleMs?: number;
+}
+
+/** The askers as members of the fake workspace, each with the email a ticket is filed for. */
+function addAskers(slack: SlackEmulator, prefix: string, count: number): void {
+  for (let i = 0; i < count; i++) {
+    const id = `${prefix}${i}`;
+    slack.workspace.addUser({
+      id,
+      name: id.toLowerCase(),
+      real_name: `Asker ${i}`,
+      email: `${id.toLowerCase()}@example.com`,
+      is_bot: false,
+    });
+  }
 }
 
 export async function runThroughput(options: ThroughputOptions): Promise<Row[]> {
@@ -64,6 +78,8 @@ export async function runThroughput(options: ThroughputOptions): Promise<Row[]> 
       const total = Math.max(1, Math.round(rate * options.seconds));
       // Each step has its own askers, so the rate limit of one step does not carry into the next.
       const askerPrefix = `UTP${step}X`;
+      // Everyone who types /support is a member of the workspace: Slack knows them (users.info).
+      addAskers(slack, askerPrefix, askers);
       const responseUrls = Array.from({ length: total }, (_, i) =>
         slack.responseUrls.issue({
           kind: 'command',
