@@ -5,6 +5,7 @@ import { DrizzleSupportStore } from '../db/repositories/support-store.js';
 import { ToolCallLog } from '../db/repositories/tool-call-log.js';
 import { McpRegistry } from '../mcp/index.js';
 import { timerLoopLagProbe } from '../observability/loop-lag.js';
+import { loopTurnSlices } from '../observability/loop-slices.js';
 import { SupportService } from '../support/support-service.js';
 import type { Triager } from '../support/triage.js';
 import { buildReplyWriter } from './replies.js';
@@ -59,6 +60,7 @@ export async function buildKnowledge(root: Root, parts: KnowledgeParts, waitMs?:
     questionsPerMinute: config.questionsPerMinute,
     maxConcurrentAnswers: config.maxConcurrentAnswers,
     loopLag: timerLoopLagProbe(),
+    slices: loopTurnSlices(),
     replies,
     reranker: buildReranker(config, database.db, logger),
   });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { type AnswerSlices, unsliced } from './answer-slices.js';
 import { AnswerTurns, type LoopLagProbe, TurnsFullError } from './answer-turns.js';
 import { type Clock, type KnowledgeSource, type SupportStore, systemClock } from './ports.js';
 import { decideFound, rankHits } from './ranking.js';
@@ -49,6 +50,8 @@ export interface SupportServiceOptions {
   loopLag?: LoopLagProbe;
   /** How many may wait for a turn before another is turned away as `TooBusyError` (10 000 by default). */
   maxWaitingAnswers?: number;
+  /** Where each step of an answer waits for its slice of the process's time; unset: no waiting. */
+  slices?: AnswerSlices;
 }
 
 /**
@@ -78,11 +81,13 @@ export class SupportService {
    * their sockets); with turns, the answers come out in order and the work in flight stays bounded.
    */
   private readonly turns: AnswerTurns | undefined;
+  private readonly slices: AnswerSlices;
 
   constructor(private readonly options: SupportServiceOptions) {
     this.triager = options.triager ?? neutralTriager;
     this.clock = options.clock ?? systemClock;
     this.replies = options.replies ?? new ReplyWriter({ logger: options.logger });
+    this.slices = options.slices ?? unsliced;
     if (options.maxConcurrentAnswers)
       this.turns = new AnswerTurns({
         max: options.maxConcurrentAnswers,
@@ -153,7 +158,11 @@ export class SupportService {
 
   /** Searches every source within the deadline, ranks, writes the reply, stores the answer. */
   private async answer(question: Question, started: number): Promise<Answer> {
+    // The lookup (a built-in source searches in this process) and the ranking with the reply are
+    // the two long steps of an answer: each waits for its slice, so new requests are read first.
+    await this.slices.next(started);
     const lookups = await Promise.all(this.sources.map((source) => this.lookUp(source, question)));
+    await this.slices.next(started);
     const allHits = lookups.flatMap((lookup) => lookup.hits);
     const lexical = rankHits(question.text, allHits, this.options.answerLimit ?? 6);
     const ranked = this.options.reranker ? await this.options.reranker.rerank(question, lexical) : lexical;

@@ -98,6 +98,39 @@ describe('answering a question', () => {
     expect(again?.lookups).toHaveLength(2);
   });
 
+  it('waits for a slice before the lookup and before the ranking, as of when the question came in', async () => {
+    const steps: string[] = [];
+    const sinces: number[] = [];
+    const support = new SupportService({
+      sources: [
+        source('kb', async () => {
+          steps.push('lookup');
+          return [passwordArticle];
+        }),
+      ],
+      store: new DrizzleSupportStore(database.db),
+      logger,
+      lookupDeadlineMs: 1000,
+      questionMaxChars: 200,
+      slices: {
+        async next(since) {
+          steps.push('slice');
+          sinces.push(since);
+        },
+      },
+    });
+    const before = performance.now();
+    const answer = await support.ask({
+      text: 'How do I reset my password?',
+      askerId: 'U1',
+      entryPoint: 'slash',
+    });
+    expect(steps).toEqual(['slice', 'lookup', 'slice']);
+    expect(sinces[0]).toBe(sinces[1]);
+    expect(sinces[0]).toBeGreaterThanOrEqual(before);
+    expect(answer.hits[0]?.title).toBe('Reset your password');
+  });
+
   it('answers with a cited reply, keeps it for later cards, and audits it', async () => {
     const replies = new ReplyWriter({ audit: new DrizzleReplyAuditLog(database.db, logger), logger });
     const support = new SupportService({
