@@ -7,7 +7,7 @@
  * the moment the command was sent. CPU is that of deskhand's whole process tree, read from
  * /proc; ack latency is compared with a bare Bolt app at the same rate in the same run.
  * `node bin/run-ts.js bench/throughput.ts [--rates 200,300] [--seconds 5] [--askers 300]
- *   [--profile-dir DIR] [--root OTHER_CHECKOUT] [--against BASELINE_CHECKOUT [--pairs 3]]`
+ *   [--profile-dir DIR] [--root OTHER_CHECKOUT] [--against BASELINE_CHECKOUT [--pairs 3]] [--warmup 3000]`
  *   (DATABASE_URL: the Postgres server to use)
  * `--against` measures a baseline checkout (built, with its own node_modules) and this one
  * alternately, `--pairs` times, and ends with each figure's per-pair ratio (this ÷ baseline).
@@ -37,7 +37,16 @@ export interface ThroughputOptions {
   serverUrl?: string;
   /** Give up waiting for answers this long after the last question was sent. */
   settleMs?: number;
+  /**
+   * Questions answered before the measured steps (at 150/s, not reported): a bot that has run a
+   * while has its hot code optimised; the first thousands of questions also pay for V8 compiling it.
+   */
+  warmup?: number;
 }
+
+/** The warm-up's pace and the most questions in one of its steps (each step's URLs go on one command line). */
+const WARMUP_RATE = 150;
+const WARMUP_STEP = 1500;
 
 /** The askers as members of the fake workspace, each with the email a ticket is filed for. */
 function addAskers(slack: SlackEmulator, prefix: string, count: number): void {
@@ -74,8 +83,17 @@ export async function runThroughput(options: ThroughputOptions): Promise<Row[]> 
     if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
     // Each step asks where the last stopped: no question text comes back until all have been asked.
     let asked = 0;
-    for (const [step, rate] of options.rates.entries()) {
-      const total = Math.max(1, Math.round(rate * options.seconds));
+    const warmupSteps = Math.ceil((options.warmup ?? 0) / WARMUP_STEP);
+    const plan = [
+      ...Array.from({ length: warmupSteps }, () => ({
+        rate: WARMUP_RATE,
+        seconds: WARMUP_STEP / WARMUP_RATE,
+        warmup: true,
+      })),
+      ...options.rates.map((rate) => ({ rate, seconds: options.seconds, warmup: false })),
+    ];
+    for (const [step, { rate, seconds, warmup }] of plan.entries()) {
+      const total = Math.max(1, Math.round(rate * seconds));
       // Each step has its own askers, so the rate limit of one step does not carry into the next.
       const askerPrefix = `UTP${step}X`;
       // Everyone who types /support is a member of the workspace: Slack knows them (users.info).
@@ -98,7 +116,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Row[]> 
         else otherReplies++;
       });
 
-      if (options.profileDir) await deskhand.startProfile();
+      if (options.profileDir && !warmup) await deskhand.startProfile();
       const transactionsBefore = await database.transactions();
       const cpuBefore = treeCpu(deskhand.pid);
       const machineBefore = machineBusyMs();
@@ -106,7 +124,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Row[]> 
       const load = await runLoad({
         url: `${deskhand.url}/slack/events`,
         ratePerSecond: rate,
-        durationMs: options.seconds * 1000,
+        durationMs: seconds * 1000,
         signingSecret: BENCH_SECRET,
         responseUrlBase: `${slack.baseUrl}/response`,
         responseUrls,
@@ -133,11 +151,15 @@ export async function runThroughput(options: ThroughputOptions): Promise<Row[]> 
       const machineMs = machineBusyMs() - machineBefore;
       const cpuMs = cpuBetween(cpuBefore, cpuAfter);
       const mainCpuMs = (cpuAfter.byPid.get(deskhand.pid) ?? 0) - (cpuBefore.byPid.get(deskhand.pid) ?? 0);
-      if (options.profileDir)
+      if (options.profileDir && !warmup)
         await deskhand.stopProfile(join(options.profileDir, `throughput-${rate}.cpuprofile`));
       unsubscribe();
       const transactions = (await database.transactions()) - transactionsBefore;
 
+      if (warmup) {
+        console.error(`warm-up: ${deliveredAt.size} of ${load.sent} questions answered`);
+        continue;
+      }
       const answerMs = [...deliveredAt].map(([index, at]) => at - (load.sentAtMs[index] as number));
       const lastDelivery = Math.max(...deliveredAt.values());
       const firstSent = load.sentAtMs[0] as number;
@@ -196,6 +218,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       root: { type: 'string' },
       against: { type: 'string' },
       pairs: { type: 'string', default: '3' },
+      warmup: { type: 'string', default: '0' },
     },
   });
   const options: ThroughputOptions = {
@@ -204,6 +227,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     askers: Number(values.askers),
     profileDir: values['profile-dir'],
     root: values.root,
+    warmup: Number(values.warmup),
   };
   if (!values.against) {
     console.log(formatTable(await runThroughput(options)));
