@@ -83,11 +83,12 @@ export async function runThroughput(options: ThroughputOptions): Promise<Row[]> 
     if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
     // Each step asks where the last stopped: no question text comes back until all have been asked.
     let asked = 0;
-    const warmupSteps = Math.ceil((options.warmup ?? 0) / WARMUP_STEP);
+    const warmupQuestions = options.warmup ?? 0;
     const plan = [
-      ...Array.from({ length: warmupSteps }, () => ({
+      ...Array.from({ length: Math.ceil(warmupQuestions / WARMUP_STEP) }, (_, i) => ({
         rate: WARMUP_RATE,
-        seconds: WARMUP_STEP / WARMUP_RATE,
+        // The last step asks what is left, so exactly `warmup` questions are asked in all.
+        seconds: Math.min(WARMUP_STEP, warmupQuestions - i * WARMUP_STEP) / WARMUP_RATE,
         warmup: true,
       })),
       ...options.rates.map((rate) => ({ rate, seconds: options.seconds, warmup: false })),
