@@ -31,16 +31,16 @@ export interface SupportStore {
     location: { channelId?: string; ts?: string; responseUrl?: string },
   ): Promise<void>;
   /**
-   * How many questions a person asked since a moment, and when the oldest of them was asked; only in
-   * `teamId` when given (a user id means one person only within a workspace); leaving out
-   * `excludeIds` (questions the caller counts itself).
+   * Stores the question unless its asker already asked `limit` or more since `since` (in its
+   * workspace, as `countRecentQuestions` counts): the rate limit's count and the insert in one round
+   * trip. Says whether it was stored, with the count it was judged on and the oldest question counted.
+   * A user id is one person only within a workspace: with a `teamId`, only that workspace counts.
    */
-  countRecentQuestions(
-    askerId: string,
+  saveQuestionWithinLimit(
+    question: Question,
     since: Date,
-    teamId?: string,
-    excludeIds?: readonly string[],
-  ): Promise<{ count: number; oldest?: Date }>;
+    limit: number,
+  ): Promise<{ stored: boolean; count: number; oldest?: Date }>;
 }
 
 /** Answers "has this delivery been handled already?" across replicas. */

@@ -70,11 +70,13 @@ export class SupportService {
   private readonly clock: Clock;
   private readonly replies: ReplyWriter;
   /**
-   * Questions allowed by the rate limit whose turn to be counted by the database may not have come:
-   * not stored yet, or stored while a count was under way. The count leaves out the ones it names,
-   * so each is counted once, here or there, however the insert and the count interleave.
+   * Questions the rate limit stored as it let them through (its count and the insert are one
+   * statement): `ask` does not store them again. Keyed by the object, so nothing is kept for a
+   * question that is never asked.
    */
-  private readonly reserved = new Map<string, ReadonlyArray<{ id: string; at: number }>>();
+  private readonly storedOnAdmission = new WeakSet<Question>();
+  /** Per person, the admission under way: one person's run one at a time (see checkRateLimit). */
+  private readonly admitting = new Map<string, Promise<void>>();
   /**
    * Turns to answer, and how many may answer and wait at once. Under a burst beyond what the
    * process can answer, unbounded concurrency puts every question in flight at once (their state,
@@ -132,11 +134,7 @@ export class SupportService {
   async ask(input: QuestionInput | Question): Promise<Answer> {
     const question = 'id' in input ? input : this.prepare(input);
     const started = performance.now();
-    try {
-      await this.options.store.saveQuestion(question);
-    } finally {
-      this.release(personKey(question.askerId, question.teamId), question.id);
-    }
+    if (!this.storedOnAdmission.delete(question)) await this.options.store.saveQuestion(question);
     try {
       return await (this.turns
         ? this.turns.run(() => this.answer(question, started))
@@ -188,33 +186,41 @@ export class SupportService {
   }
 
   /**
-   * Whether a person may ask another question now. Counted in the database so the limit holds
-   * across replicas; if the count cannot be read, the question is allowed rather than lost. Given
-   * the question (`prepare`) that will then be asked, so the count stays exact while it is stored.
+   * Whether a person may ask another question now; when they may, the question is stored as it is
+   * counted (one statement) and `ask` does not store it again. Counted in the database so the limit
+   * holds across replicas; if the database cannot be reached the question is allowed rather than
+   * lost, and `ask` stores it through the write buffer. Give it the question (`prepare`) that will
+   * then be asked.
    */
-  async checkRateLimit(question: Pick<Question, 'id' | 'askerId' | 'teamId'>): Promise<RateLimitVerdict> {
-    const { askerId, teamId } = question;
+  async checkRateLimit(question: Question): Promise<RateLimitVerdict> {
     const limit = this.options.questionsPerMinute ?? 0;
     if (limit <= 0) return { allowed: true };
+    // Two of one person's questions counted at once would not see each other's row (each insert is
+    // uncommitted while the other counts): both could pass the last place in the minute.
+    const person = personKey(question.askerId, question.teamId);
+    const verdict = (this.admitting.get(person) ?? Promise.resolve()).then(() => this.admit(question, limit));
+    const settled = verdict.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.admitting.set(person, settled);
+    void settled.then(() => {
+      if (this.admitting.get(person) === settled) this.admitting.delete(person);
+    });
+    return verdict;
+  }
+
+  private async admit(question: Question, limit: number): Promise<RateLimitVerdict> {
     const now = this.clock.now();
-    const person = personKey(askerId, teamId);
-    // Read before the count is sent: a question stored and released meanwhile is then left out
-    // of the count by its id and counted here, not missed by both. Read again after: a question
-    // another check let through while this count was under way counts too.
-    const before = this.reservedFor(person);
     try {
-      const { count, oldest } = await this.options.store.countRecentQuestions(
-        askerId,
+      const { stored, count, oldest } = await this.options.store.saveQuestionWithinLimit(
+        question,
         new Date(now.getTime() - 60_000),
-        teamId,
-        before.map(({ id }) => id),
+        limit,
       );
-      const since = this.reservedFor(person).filter(({ id }) => !before.some((entry) => entry.id === id));
-      if (count + before.length + since.length < limit) {
-        this.reserved.set(person, [
-          ...(this.reserved.get(person) ?? []),
-          { id: question.id, at: Date.now() },
-        ]);
+      // Not stored yet under the limit: the same question was stored before (asked again by id).
+      if (stored || count < limit) {
+        this.storedOnAdmission.add(question);
         return { allowed: true };
       }
       const retryAfterMs = (oldest ? oldest.getTime() + 60_000 : now.getTime() + 60_000) - now.getTime();
@@ -226,21 +232,6 @@ export class SupportService {
       );
       return { allowed: true };
     }
-  }
-
-  private reservedFor(person: string): ReadonlyArray<{ id: string; at: number }> {
-    // A reservation whose question never got stored (the lookup failed before) lapses after a while.
-    const fresh = (this.reserved.get(person) ?? []).filter(({ at }) => Date.now() - at < 10_000);
-    if (fresh.length === 0) this.reserved.delete(person);
-    else this.reserved.set(person, fresh);
-    return fresh;
-  }
-
-  /** The question is stored: its reservation goes. A new list, so a count under way keeps the one it read. */
-  private release(person: string, questionId: string): void {
-    const left = (this.reserved.get(person) ?? []).filter(({ id }) => id !== questionId);
-    if (left.length === 0) this.reserved.delete(person);
-    else this.reserved.set(person, left);
   }
 
   async recordFeedback(questionId: string, userId: string, kind: FeedbackKind): Promise<boolean> {

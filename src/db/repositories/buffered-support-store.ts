@@ -54,13 +54,13 @@ export class BufferedSupportStore implements SupportStore {
     return this.buffer.write('card', { questionId, location });
   }
 
-  countRecentQuestions(
-    askerId: string,
+  /** Not buffered: it answers whether the question may be asked. Fails while the database is away. */
+  saveQuestionWithinLimit(
+    question: Question,
     since: Date,
-    teamId?: string,
-    excludeIds?: readonly string[],
-  ): Promise<{ count: number; oldest?: Date }> {
-    return this.inner.countRecentQuestions(askerId, since, teamId, excludeIds);
+    limit: number,
+  ): Promise<{ stored: boolean; count: number; oldest?: Date }> {
+    return this.inner.saveQuestionWithinLimit(question, since, limit);
   }
 }
 

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, min, sql } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, gte, min, type SQL, sql } from 'drizzle-orm';
 import type { SupportStore } from '../../support/ports.js';
 import type {
   Answer,
@@ -22,25 +22,30 @@ export class DrizzleSupportStore implements SupportStore {
   constructor(private readonly db: Db) {}
 
   async saveQuestion(question: Question): Promise<void> {
-    await insertQuestionStatement(this.db).execute({
-      id: question.id,
-      createdAt: question.createdAt,
-      entryPoint: question.entryPoint,
-      text: question.text,
-      textTruncated: question.truncated,
-      fingerprint: question.fingerprint,
-      askerId: question.askerId,
-      teamId: question.teamId ?? null,
-      channelId: question.channelId ?? null,
-      channelKind: question.channelKind,
-      threadTs: question.threadTs ?? null,
-      messageTs: question.messageTs ?? null,
-      permalink: question.permalink ?? null,
-      responseUrl: question.responseUrl ?? null,
-      parentQuestionId: question.parentQuestionId ?? null,
-      urgency: question.triage.urgency,
-      category: question.triage.category,
-    });
+    await insertQuestionStatement(this.db).execute(questionParams(question));
+  }
+
+  async saveQuestionWithinLimit(
+    question: Question,
+    since: Date,
+    limit: number,
+  ): Promise<{ stored: boolean; count: number; oldest?: Date }> {
+    const { admitQuestion, admitQuestionInTeam } = statements(this.db);
+    const params: Record<string, unknown> = {
+      ...questionParams(question),
+      // Not mapped through the columns (a placeholder in a select or a condition): dates go as ISO text.
+      createdAt: question.createdAt.toISOString(),
+      since: since.toISOString(),
+      limit,
+    };
+    const [row] = question.teamId
+      ? await admitQuestionInTeam.execute(params)
+      : await admitQuestion.execute(params);
+    return {
+      stored: Number(row?.stored ?? 0) > 0,
+      count: Number(row?.count ?? 0),
+      oldest: row?.oldest ? new Date(row.oldest) : undefined,
+    };
   }
 
   async saveAnswer(answer: Answer): Promise<void> {
@@ -122,15 +127,6 @@ export class DrizzleSupportStore implements SupportStore {
     return inserted.length > 0;
   }
 
-  countRecentQuestions(
-    askerId: string,
-    since: Date,
-    teamId?: string,
-    excludeIds?: readonly string[],
-  ): Promise<{ count: number; oldest?: Date }> {
-    return countRecent(this.db, askerId, since, teamId, excludeIds);
-  }
-
   async saveCardLocation(
     questionId: string,
     location: { channelId?: string; ts?: string; responseUrl?: string },
@@ -146,21 +142,27 @@ export class DrizzleSupportStore implements SupportStore {
   }
 }
 
-export async function countRecent(
-  db: Db,
-  askerId: string,
-  since: Date,
-  teamId?: string,
-  excludeIds: readonly string[] = [],
-): Promise<{ count: number; oldest?: Date }> {
-  // A placeholder in a condition skips the column mapping (one in values does not): the date goes as
-  // ISO text, and the ids to leave out as one comma-separated text (the same on every driver).
-  const { countRecent: anyTeam, countRecentInTeam } = statements(db);
-  const params = { askerId, since: since.toISOString(), exclude: excludeIds.join(',') };
-  const [row] = teamId
-    ? await countRecentInTeam.execute({ ...params, teamId })
-    : await anyTeam.execute(params);
-  return { count: Number(row?.count ?? 0), oldest: row?.oldest ? new Date(row.oldest) : undefined };
+/** A question's values for the statements that insert it, by column key. */
+function questionParams(question: Question): Record<(typeof QUESTION_COLUMNS)[number], unknown> {
+  return {
+    id: question.id,
+    createdAt: question.createdAt,
+    entryPoint: question.entryPoint,
+    text: question.text,
+    textTruncated: question.truncated,
+    fingerprint: question.fingerprint,
+    askerId: question.askerId,
+    teamId: question.teamId ?? null,
+    channelId: question.channelId ?? null,
+    channelKind: question.channelKind,
+    threadTs: question.threadTs ?? null,
+    messageTs: question.messageTs ?? null,
+    permalink: question.permalink ?? null,
+    responseUrl: question.responseUrl ?? null,
+    parentQuestionId: question.parentQuestionId ?? null,
+    urgency: question.triage.urgency,
+    category: question.triage.category,
+  };
 }
 
 /**
@@ -233,7 +235,11 @@ function saveAnswerStatement(db: Db, lookupCount: number): SaveAnswer {
 // building a drizzle query costs more CPU than Postgres spends running these.
 const prepared = new WeakMap<
   Db,
-  { insertQuestion: InsertQuestion; countRecent: CountRecent; countRecentInTeam: CountRecent }
+  {
+    insertQuestion: InsertQuestion;
+    admitQuestion: AdmitQuestion;
+    admitQuestionInTeam: AdmitQuestion;
+  }
 >();
 
 function statements(db: Db) {
@@ -241,8 +247,8 @@ function statements(db: Db) {
   if (!built) {
     built = {
       insertQuestion: buildInsertQuestion(db),
-      countRecent: buildCountRecent(db, false),
-      countRecentInTeam: buildCountRecent(db, true),
+      admitQuestion: buildAdmitQuestion(db, false),
+      admitQuestionInTeam: buildAdmitQuestion(db, true),
     };
     prepared.set(db, built);
   }
@@ -252,7 +258,7 @@ function statements(db: Db) {
 const insertQuestionStatement = (db: Db) => statements(db).insertQuestion;
 
 type InsertQuestion = ReturnType<typeof buildInsertQuestion>;
-type CountRecent = ReturnType<typeof buildCountRecent>;
+type AdmitQuestion = ReturnType<typeof buildAdmitQuestion>;
 
 const QUESTION_COLUMNS = [
   'id',
@@ -283,20 +289,53 @@ function buildInsertQuestion(db: Db) {
     .prepare('insert_question');
 }
 
-function buildCountRecent(db: Db, withTeam: boolean) {
-  return db
-    .select({ count: count(), oldest: min(questions.createdAt) })
-    .from(questions)
-    .where(
-      and(
-        eq(questions.askerId, sql.placeholder('askerId')),
-        gte(questions.createdAt, sql.placeholder('since')),
-        sql`not (${questions.id} = any(string_to_array(${sql.placeholder('exclude')}, ',')::uuid[]))`,
-        // One workspace's user id is another person in another workspace (OAuth installs).
-        withTeam ? eq(questions.teamId, sql.placeholder('teamId')) : undefined,
+/**
+ * The rate limit's count and the question's insert in one statement: the question is inserted only
+ * when its asker asked fewer than `limit` since `since`, and the statement returns the count it was
+ * judged on. (Under READ COMMITTED two such statements for one person running at once do not see
+ * each other's row; the service runs one person's at a time.)
+ */
+function buildAdmitQuestion(db: Db, withTeam: boolean) {
+  const recent = db.$with('recent').as(
+    db
+      .select({ count: count().as('count'), oldest: min(questions.createdAt).as('oldest') })
+      .from(questions)
+      .where(
+        and(
+          eq(questions.askerId, sql.placeholder('askerId')),
+          gte(questions.createdAt, sql.placeholder('since')),
+          withTeam ? eq(questions.teamId, sql.placeholder('teamId')) : undefined,
+        ),
       ),
-    )
-    .prepare(withTeam ? 'count_recent_questions_in_team' : 'count_recent_questions');
+  );
+  // An insert from a select lists every column of the table, in its order: the question's values
+  // (cast, as a select does not map them through the columns), 'received', and nulls for the answer.
+  const given = new Set<string>(QUESTION_COLUMNS);
+  const values: SQL[] = Object.entries(getTableColumns(questions)).map(([key, column]) =>
+    given.has(key)
+      ? sql`${sql.placeholder(key)}::${sql.raw(column.getSQLType())}`
+      : key === 'status'
+        ? sql`'received'`
+        : sql`null`,
+  );
+  const stored = db.$with('stored').as(
+    db
+      .insert(questions)
+      .select(
+        sql`select ${sql.join(values, sql`, `)} from ${recent} where ${recent.count} < ${sql.placeholder('limit')}::int`,
+      )
+      .onConflictDoNothing({ target: questions.id })
+      .returning({ id: questions.id }),
+  );
+  return db
+    .with(recent, stored)
+    .select({
+      count: recent.count,
+      oldest: recent.oldest,
+      stored: sql<number>`(select count(*) from ${stored})`.mapWith(Number),
+    })
+    .from(recent)
+    .prepare(withTeam ? 'admit_question_in_team' : 'admit_question');
 }
 
 function toQuestion(row: QuestionRow): Question {

@@ -99,19 +99,50 @@ describe('the support store', () => {
     expect(row).toMatchObject({ status: 'answered', found: false, topScore: 0, hits: [] });
   });
 
-  it('counts what one person asked since a moment, with the oldest of those questions', async () => {
+  it('stores a question within the rate limit in one statement, and refuses one past it with the count', async () => {
     const askerId = `U${randomUUID().slice(0, 8).toUpperCase()}`;
-    for (const minute of [0, 1, 2])
-      await store.saveQuestion(question({ askerId, createdAt: new Date(Date.UTC(2026, 4, 4, 9, minute)) }));
+    const since = new Date(Date.UTC(2026, 4, 4, 9, 0, 30));
+    await store.saveQuestion(question({ askerId, createdAt: new Date(Date.UTC(2026, 4, 4, 9, 0)) }));
+    await store.saveQuestion(question({ askerId, createdAt: new Date(Date.UTC(2026, 4, 4, 9, 1)) }));
+    // The same user id in another workspace is another person.
     await store.saveQuestion(
-      question({ askerId: 'U0SOMEONE', createdAt: new Date(Date.UTC(2026, 4, 4, 9, 1)) }),
+      question({ askerId, teamId: 'T0OTHER', createdAt: new Date(Date.UTC(2026, 4, 4, 9, 1)) }),
     );
-    const recent = await store.countRecentQuestions(askerId, new Date(Date.UTC(2026, 4, 4, 9, 0, 30)));
-    expect(recent.count).toBe(2);
-    expect(recent.oldest?.toISOString()).toBe('2026-05-04T09:01:00.000Z');
-    expect(await store.countRecentQuestions('U0NOBODY', new Date(0))).toEqual({
-      count: 0,
-      oldest: undefined,
+    const second = question({
+      askerId,
+      threadTs: undefined,
+      createdAt: new Date(Date.UTC(2026, 4, 4, 9, 2)),
+    });
+    expect(await store.saveQuestionWithinLimit(second, since, 2)).toEqual({
+      stored: true,
+      count: 1,
+      oldest: new Date('2026-05-04T09:01:00.000Z'),
+    });
+    const [row] = await database.db.select().from(questions).where(eq(questions.id, second.id));
+    expect(row).toMatchObject({
+      askerId,
+      teamId: 'T0TEAM',
+      status: 'received',
+      text: second.text,
+      textTruncated: false,
+      channelKind: 'public',
+      threadTs: null,
+      urgency: 'normal',
+      category: 'account',
+      createdAt: second.createdAt,
+      found: null,
+    });
+    const third = question({ askerId, createdAt: new Date(Date.UTC(2026, 4, 4, 9, 3)) });
+    expect(await store.saveQuestionWithinLimit(third, since, 2)).toMatchObject({ stored: false, count: 2 });
+    expect(await database.db.select().from(questions).where(eq(questions.id, third.id))).toEqual([]);
+    // Without a workspace every question of the id counts (the CLI and agents have none).
+    const anyTeam = question({ askerId, teamId: undefined, createdAt: new Date(Date.UTC(2026, 4, 4, 9, 3)) });
+    expect(await store.saveQuestionWithinLimit(anyTeam, since, 3)).toMatchObject({ stored: false, count: 3 });
+    expect(await store.saveQuestionWithinLimit(anyTeam, since, 4)).toMatchObject({ stored: true, count: 3 });
+    // Stored once however often it is sent: the count then includes it.
+    expect(await store.saveQuestionWithinLimit(anyTeam, since, 10)).toMatchObject({
+      stored: false,
+      count: 4,
     });
   });
 
