@@ -1,32 +1,43 @@
 import type { WebClient } from '@slack/web-api';
 import type { ChannelKind } from '../support/types.js';
 
-const cache = new Map<string, ChannelKind>();
+/** How long a channel's kind is trusted: channels can be made private (or public) later. */
+const KNOWN_TTL_MS = 10 * 60_000;
+/**
+ * How long "could not tell" is kept. A private channel the bot was not added to is hidden from it
+ * (`channel_not_found`) while `/support` still works there: without this, every question from it
+ * would ask Slack again, and conversations.info's rate limit would soon hold answers up.
+ */
+const UNKNOWN_TTL_MS = 60_000;
 const CACHE_LIMIT = 5000;
+const cache = new Map<string, { kind: Promise<ChannelKind>; until: number }>();
 
 /**
- * Whether a channel is public, private or a DM. Asked of Slack once per channel and workspace: text asked
- * anywhere but a public channel must never be posted to a channel digest.
+ * Whether a channel is public, private or a DM, asked of Slack once per channel and workspace for
+ * a while (questions arriving together share one call): text asked anywhere but a public channel
+ * must never be posted to a channel digest. Never throws: what Slack will not say is `unknown`,
+ * which everything treats as private.
  */
-export async function channelKindOf(client: WebClient, channelId: string | undefined): Promise<ChannelKind> {
-  if (!channelId) return 'unknown';
-  if (channelId.startsWith('D')) return 'im';
+export function channelKindOf(client: WebClient, channelId: string | undefined): Promise<ChannelKind> {
+  if (!channelId) return Promise.resolve('unknown');
+  if (channelId.startsWith('D')) return Promise.resolve('im');
   // Per workspace (its client's token): a channel id says nothing about another workspace's channel.
   const key = `${client.token ?? ''}:${channelId}`;
   const cached = cache.get(key);
-  if (cached) return cached;
+  if (cached && Date.now() < cached.until) return cached.kind;
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  const entry = { kind: askSlack(client, channelId), until: Number.POSITIVE_INFINITY };
+  cache.set(key, entry);
+  void entry.kind.then((kind) => {
+    entry.until = Date.now() + (kind === 'unknown' ? UNKNOWN_TTL_MS : KNOWN_TTL_MS);
+  });
+  return entry.kind;
+}
+
+async function askSlack(client: WebClient, channelId: string): Promise<ChannelKind> {
   try {
     const { channel } = await client.conversations.info({ channel: channelId });
-    const kind: ChannelKind = channel?.is_im
-      ? 'im'
-      : channel?.is_mpim
-        ? 'mpim'
-        : channel?.is_private
-          ? 'private'
-          : 'public';
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(key, kind);
-    return kind;
+    return channel?.is_im ? 'im' : channel?.is_mpim ? 'mpim' : channel?.is_private ? 'private' : 'public';
   } catch {
     // Unknown counts as private: better to leave a question out of a digest than to leak it.
     return 'unknown';

@@ -127,9 +127,9 @@ describe.skipIf(!canRun)('faults injected into running processes (needs TEST_DAT
   }
 
   /** Sends a question and returns the HTTP answer; the card is awaited separately. */
-  async function send(deskhand: DeskhandProcess, text: string) {
+  async function send(deskhand: DeskhandProcess, text: string, channelId?: string) {
     const driver = slackDriver(slack, `${deskhand.url}/slack/events`);
-    return driver.slashCommand({ userId: ASKER, text });
+    return driver.slashCommand({ userId: ASKER, text, ...(channelId ? { channelId } : {}) });
   }
 
   async function cardFor(tag: string, timeoutMs = 15_000): Promise<EmulatedMessage> {
@@ -327,9 +327,19 @@ describe.skipIf(!canRun)('faults injected into running processes (needs TEST_DAT
     slack.failNext('conversations.info', { status: 429, retryAfterSeconds: 1 }, 1);
     const acks = [(await send(deskhand, `export data ${tag} 0`)).status];
     await cardFor(`${tag} 0`);
-    slack.failNext('conversations.info', { error: 'invalid_auth' }, 5);
-    acks.push((await send(deskhand, `export data ${tag} 1`)).status);
+    // Another channel, whose kind deskhand has not asked yet (the first one's is kept): it must ask,
+    // and Slack refuses. Exactly one fault, so that none is left over for the tests after this one.
+    slack.workspace.addChannel({
+      id: 'C0SLACK429',
+      name: 'slack-429',
+      kind: 'public',
+      created: Math.floor(Date.now() / 1000),
+    });
+    slack.failNext('conversations.info', { error: 'invalid_auth' }, 1);
+    acks.push((await send(deskhand, `export data ${tag} 1`, 'C0SLACK429')).status);
     await cardFor(`${tag} 1`);
+    const asked = slack.calls('conversations.info').filter((call) => call.args.channel === 'C0SLACK429');
+    expect(asked.map((call) => call.response.error)).toEqual(['invalid_auth']);
     const row = await account(
       {
         fault: 'Slack Web API 429 / invalid_auth',

@@ -94,6 +94,45 @@ describe('/support in a workspace', () => {
     expect(text).toContain('answer_create_ticket');
   });
 
+  it('answers in a private channel the bot was not added to, asking Slack about it once', async () => {
+    // Slack hides such a channel from the bot's token (channel_not_found) while /support works there.
+    t.slack.workspace.addChannel({
+      id: 'G0HIDDEN',
+      name: 'ops-private',
+      kind: 'private',
+      created: Math.floor(Date.now() / 1000),
+      botIsMember: false,
+    });
+    const infoCalls = () =>
+      t.slack.calls('conversations.info').filter((call) => call.args.channel === 'G0HIDDEN');
+    const texts = ['How do I reset my password?', 'password reset link expired', 'Can I change my email?'];
+    const deliveries = await Promise.all(
+      texts.map((text) => t.driver.slashCommand({ userId: ASKER, channelId: 'G0HIDDEN', text })),
+    );
+    expect(deliveries.map((delivery) => delivery.status)).toEqual([200, 200, 200]);
+    const cards = () =>
+      t.slack.workspace
+        .allMessages()
+        .filter(
+          (message) =>
+            message.channel === 'G0HIDDEN' &&
+            message.ephemeralTo === ASKER &&
+            /answer_create_ticket/.test(cardText(message)),
+        );
+    await t.slack.waitForMessage(() => cards().length === texts.length, 10_000);
+    // One more a moment later: still no second call.
+    await t.driver.slashCommand({ userId: ASKER, channelId: 'G0HIDDEN', text: 'two-factor codes' });
+    await t.slack.waitForMessage(() => cards().length === texts.length + 1, 10_000);
+    expect(infoCalls()).toHaveLength(1);
+    expect(infoCalls()[0]?.response).toMatchObject({ ok: false, error: 'channel_not_found' });
+    // What Slack would not say counts as private: none of it can reach a channel digest.
+    const stored = await t.database.db
+      .select({ channelKind: questions.channelKind })
+      .from(questions)
+      .where(eq(questions.channelId, 'G0HIDDEN'));
+    expect(stored.map((row) => row.channelKind)).toEqual(['unknown', 'unknown', 'unknown', 'unknown']);
+  });
+
   it('shows usage for /support help and for /support alone', async () => {
     for (const text of ['help', '']) {
       const delivery = await t.driver.slashCommand({ userId: ASKER, text });

@@ -71,7 +71,7 @@ export function channelJson(channel: EmulatedChannel): JsonObject {
     is_private: channel.kind !== 'public',
     is_archived: false,
     is_general: channel.id === 'C0GENERAL',
-    is_member: true,
+    is_member: channel.botIsMember !== false,
     is_shared: false,
     is_ext_shared: false,
     is_org_shared: false,

@@ -85,7 +85,7 @@ export class SlackWebApi {
       'views.publish': (args) => this.#publishView(args),
       'users.info': (args) => this.#userInfo(args),
       'users.lookupByEmail': (args) => this.#lookupByEmail(args),
-      'conversations.info': (args) => ({ channel: channelJson(this.#channel(args.channel)) }),
+      'conversations.info': (args) => ({ channel: channelJson(this.#visibleChannel(args.channel)) }),
       'conversations.open': (args) => this.#openConversation(args),
       'conversations.history': (args) => this.#history(args),
       'conversations.replies': (args) => this.#replies(args),
@@ -391,6 +391,14 @@ export class SlackWebApi {
     if (/^[UW]/.test(id) && this.#workspace.user(id)) return this.#workspace.dmWith(id);
     const channel = id ? this.#workspace.channel(id) : undefined;
     if (!channel) throw new SlackApiError('channel_not_found');
+    return channel;
+  }
+
+  /** A channel the bot's token may see: a private one it was not added to is "not found", as Slack says. */
+  #visibleChannel(value: unknown): EmulatedChannel {
+    const channel = this.#channel(value);
+    if (channel.kind !== 'public' && channel.botIsMember === false)
+      throw new SlackApiError('channel_not_found');
     return channel;
   }
 

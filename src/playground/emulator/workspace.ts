@@ -42,6 +42,11 @@ export interface EmulatedChannel {
   /** For a DM: the human on the other side of the bot. */
   user?: string;
   created: number;
+  /**
+   * False for a channel the bot was not added to: Slack then hides a private one from the bot's
+   * token (`channel_not_found`), while `/support` can still be typed there. Unset: a member.
+   */
+  botIsMember?: boolean;
 }
 
 export interface Reaction {

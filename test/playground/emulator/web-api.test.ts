@@ -175,6 +175,23 @@ describe('users and conversations', () => {
     expect(dm.channel).toMatchObject({ is_im: true, is_private: true, user: DEFAULT_USER_ID });
     expect(general.channel).toMatchObject({ is_im: false, is_private: false, name: 'general' });
   });
+
+  it('conversations.info hides a private channel the bot was not added to, as Slack does', async () => {
+    const created = Math.floor(Date.now() / 1000);
+    fake.workspace.addChannel({
+      id: 'G0NOTIN',
+      name: 'hidden',
+      kind: 'private',
+      created,
+      botIsMember: false,
+    });
+    fake.workspace.addChannel({ id: 'C0NOTIN', name: 'open', kind: 'public', created, botIsMember: false });
+    await expect(client.conversations.info({ channel: 'G0NOTIN' })).rejects.toMatchObject({
+      data: { error: 'channel_not_found' },
+    });
+    const open = await client.conversations.info({ channel: 'C0NOTIN' });
+    expect(open.channel).toMatchObject({ is_private: false, is_member: false });
+  });
 });
 
 describe('views', () => {
