@@ -1,5 +1,6 @@
 import { WebClient } from '@slack/web-api';
 import type { AppConfig } from '../config/env.js';
+import { channelsOf, checkChannels } from '../slack/channel-check.js';
 
 export interface SlackCheck {
   name: string;
@@ -52,7 +53,7 @@ export async function checkSlack(config: AppConfig): Promise<SlackCheck[]> {
       detail: `SLACK_BOT_TOKEN refused by auth.test: ${reason(error)}`,
     });
   }
-  checks.push(...(await checkChannels(client(slack.botToken, config), config)));
+  checks.push(...(await checkChannels(client(slack.botToken, config), channelsOf(config))));
   if (slack.kind !== 'socket') return checks;
   try {
     const opened = await client(slack.appToken, config).apps.connections.open();
@@ -77,54 +78,6 @@ export async function checkSlack(config: AppConfig): Promise<SlackCheck[]> {
       ok: false,
       detail: `SLACK_APP_TOKEN refused by apps.connections.open: ${code}${hint}`,
     });
-  }
-  return checks;
-}
-
-/**
- * The channels deskhand posts to or listens in, as its bot token sees them: a private channel it
- * was not invited to is invisible to it (`channel_not_found`), so its alerts or digests would be
- * lost; a public one it is not in still takes its posts (`chat:write.public`), but a support
- * channel's messages reach it only once it is a member.
- */
-async function checkChannels(web: WebClient, config: AppConfig): Promise<SlackCheck[]> {
-  const wanted: Array<{ setting: string; id: string; listens: boolean }> = [
-    ...(config.alertChannel ? [{ setting: 'ALERT_CHANNEL', id: config.alertChannel, listens: false }] : []),
-    ...(config.digest.channel
-      ? [{ setting: 'DIGEST_CHANNEL', id: config.digest.channel, listens: false }]
-      : []),
-    ...config.supportChannels.map((id) => ({ setting: 'SUPPORT_CHANNELS', id, listens: true })),
-  ];
-  const checks: SlackCheck[] = [];
-  for (const { setting, id, listens } of wanted) {
-    const name = `slack: ${setting} ${id}`;
-    try {
-      const { channel } = await web.conversations.info({ channel: id });
-      const label = channel?.name ? `#${channel.name}` : id;
-      if (channel?.is_im || channel?.is_mpim) {
-        checks.push({ name, ok: false, detail: `${label} is a direct message, not a channel` });
-      } else if (channel?.is_member === false) {
-        checks.push({
-          name,
-          ok: !listens,
-          detail: listens
-            ? `deskhand is not a member of ${label}: invite it (/invite @deskhand) or its messages will not arrive`
-            : `deskhand posts to ${label} without being a member (public, chat:write.public); invite it to follow replies there`,
-        });
-      } else {
-        checks.push({ name, ok: true, detail: `${label}: deskhand is a member` });
-      }
-    } catch (error) {
-      const code = reason(error);
-      checks.push({
-        name,
-        ok: false,
-        detail:
-          code === 'channel_not_found'
-            ? `Slack does not know ${id}, or it is private and deskhand was not invited: check the id, or /invite @deskhand there`
-            : `conversations.info refused: ${code}`,
-      });
-    }
   }
   return checks;
 }

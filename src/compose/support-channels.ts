@@ -5,6 +5,7 @@ import { ConfigError } from '../config/errors.js';
 import type { Database } from '../db/client.js';
 import { DrizzleRequestStore } from '../db/repositories/request-store.js';
 import { playgroundChannelCheck } from '../playground/server.js';
+import { channelsOf, checkChannels } from '../slack/channel-check.js';
 import { SlackGroupMembers, SlackRequestNotifier } from '../slack/request-notifier.js';
 import {
   type ChannelSettingsSource,
@@ -69,13 +70,34 @@ export function buildSupportChannels(options: SupportChannelsOptions): SupportCh
  */
 export async function checkSupportChannelsAtStart(config: AppConfig, logger: Logger): Promise<void> {
   if (config.slack.kind === 'playground') playgroundChannelCheck(config.supportChannels);
-  else if (config.slack.kind !== 'oauth')
+  else if (config.slack.kind !== 'oauth') {
     // With OAuth each workspace has its own channels and token: nothing to check before installs.
-    await checkSupportChannels(
-      config.supportChannels,
-      { botToken: config.slack.botToken, slackApiUrl: config.slackApiUrl },
-      logger,
-    );
+    const slack = { botToken: config.slack.botToken, slackApiUrl: config.slackApiUrl };
+    await checkSupportChannels(config.supportChannels, slack, logger);
+    // Not awaited: a warning, which must not hold the start up on Slack's answer.
+    void warnAboutPostingChannels(config, slack, logger).catch(() => undefined);
+  }
+}
+
+/**
+ * Warns at start about ALERT_CHANNEL and DIGEST_CHANNEL when deskhand cannot post there (a private
+ * channel it was not invited to, a wrong id, a DM), so a team learns it now rather than when the
+ * first urgent case's alert is lost. Never throws.
+ */
+export async function warnAboutPostingChannels(
+  config: AppConfig,
+  slack: { botToken: string; slackApiUrl: string },
+  logger: Logger,
+): Promise<void> {
+  const channels = channelsOf(config, ['ALERT_CHANNEL', 'DIGEST_CHANNEL']);
+  if (channels.length === 0) return;
+  const client = new WebClient(slack.botToken, {
+    slackApiUrl: slack.slackApiUrl,
+    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
+  });
+  for (const check of await checkChannels(client, channels)) {
+    if (!check.ok) logger.warn(`${check.name.replace(/^slack: /, '')}: ${check.detail}`);
+  }
 }
 
 /**
