@@ -66,7 +66,8 @@ export function buildSupportChannels(options: SupportChannelsOptions): SupportCh
 
 /**
  * Fails the start with a ConfigError naming a support channel that does not exist, before anything
- * is opened, so nothing is left to tear down: the playground's own channels, or Slack's.
+ * is opened, so nothing is left to tear down: the playground's own channels, or Slack's. With a
+ * token, also starts the check of the channels deskhand posts to (a warning, not awaited).
  */
 export async function checkSupportChannelsAtStart(config: AppConfig, logger: Logger): Promise<void> {
   if (config.slack.kind === 'playground') playgroundChannelCheck(config.supportChannels);
