@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { ChannelKind } from '../support/types.js';
+import { ExpiringLookups, type Found } from './expiring-lookups.js';
 
 /** How long a channel's kind is trusted: channels can be made private (or public) later. */
 const KNOWN_TTL_MS = 10 * 60_000;
@@ -9,8 +10,7 @@ const KNOWN_TTL_MS = 10 * 60_000;
  * would ask Slack again, and conversations.info's rate limit would soon hold answers up.
  */
 const UNKNOWN_TTL_MS = 60_000;
-const CACHE_LIMIT = 5000;
-const cache = new Map<string, { kind: Promise<ChannelKind>; until: number }>();
+const kinds = new ExpiringLookups<ChannelKind>(5000);
 
 /**
  * Whether a channel is public, private or a DM, asked of Slack once per channel and workspace for
@@ -22,24 +22,22 @@ export function channelKindOf(client: WebClient, channelId: string | undefined):
   if (!channelId) return Promise.resolve('unknown');
   if (channelId.startsWith('D')) return Promise.resolve('im');
   // Per workspace (its client's token): a channel id says nothing about another workspace's channel.
-  const key = `${client.token ?? ''}:${channelId}`;
-  const cached = cache.get(key);
-  if (cached && Date.now() < cached.until) return cached.kind;
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  const entry = { kind: askSlack(client, channelId), until: Number.POSITIVE_INFINITY };
-  cache.set(key, entry);
-  void entry.kind.then((kind) => {
-    entry.until = Date.now() + (kind === 'unknown' ? UNKNOWN_TTL_MS : KNOWN_TTL_MS);
-  });
-  return entry.kind;
+  return kinds.get(`${client.token ?? ''}:${channelId}`, () => askSlack(client, channelId));
 }
 
-async function askSlack(client: WebClient, channelId: string): Promise<ChannelKind> {
+async function askSlack(client: WebClient, channelId: string): Promise<Found<ChannelKind>> {
   try {
     const { channel } = await client.conversations.info({ channel: channelId });
-    return channel?.is_im ? 'im' : channel?.is_mpim ? 'mpim' : channel?.is_private ? 'private' : 'public';
+    const kind = channel?.is_im
+      ? 'im'
+      : channel?.is_mpim
+        ? 'mpim'
+        : channel?.is_private
+          ? 'private'
+          : 'public';
+    return { value: kind, keepMs: KNOWN_TTL_MS };
   } catch {
     // Unknown counts as private: better to leave a question out of a digest than to leak it.
-    return 'unknown';
+    return { value: 'unknown', keepMs: UNKNOWN_TTL_MS };
   }
 }
