@@ -73,10 +73,10 @@ export async function checkSupportChannelsAtStart(config: AppConfig, logger: Log
   if (config.slack.kind === 'playground') playgroundChannelCheck(config.supportChannels);
   else if (config.slack.kind !== 'oauth') {
     // With OAuth each workspace has its own channels and token: nothing to check before installs.
-    const slack = { botToken: config.slack.botToken, slackApiUrl: config.slackApiUrl };
-    await checkSupportChannels(config.supportChannels, slack, logger);
+    const client = startupClient({ botToken: config.slack.botToken, slackApiUrl: config.slackApiUrl });
+    await checkSupportChannels(config.supportChannels, client, logger);
     // Not awaited: a warning, which must not hold the start up on Slack's answer.
-    void warnAboutPostingChannels(config, slack, logger).catch(() => undefined);
+    void warnAboutPostingChannels(config, client, logger).catch(() => undefined);
   }
 }
 
@@ -87,18 +87,21 @@ export async function checkSupportChannelsAtStart(config: AppConfig, logger: Log
  */
 export async function warnAboutPostingChannels(
   config: AppConfig,
-  slack: { botToken: string; slackApiUrl: string },
+  client: WebClient,
   logger: Logger,
 ): Promise<void> {
   const channels = channelsOf(config, ['ALERT_CHANNEL', 'DIGEST_CHANNEL']);
-  if (channels.length === 0) return;
-  const client = new WebClient(slack.botToken, {
-    slackApiUrl: slack.slackApiUrl,
-    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
-  });
   for (const check of await checkChannels(client, channels)) {
     if (!check.ok) logger.warn(`${check.name.replace(/^slack: /, '')}: ${check.detail}`);
   }
+}
+
+/** The bot token's client for the checks made at start, retrying briefly. */
+export function startupClient(slack: { botToken: string; slackApiUrl: string }): WebClient {
+  return new WebClient(slack.botToken, {
+    slackApiUrl: slack.slackApiUrl,
+    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
+  });
 }
 
 /**
@@ -108,36 +111,23 @@ export async function warnAboutPostingChannels(
  */
 export async function checkSupportChannels(
   channels: readonly string[],
-  slack: { botToken: string; slackApiUrl: string },
+  client: WebClient,
   logger: Logger,
 ): Promise<void> {
-  if (channels.length === 0) return;
-  const client = new WebClient(slack.botToken, {
-    slackApiUrl: slack.slackApiUrl,
-    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
-  });
-  for (const id of channels) {
-    let channel: { is_im?: boolean; is_mpim?: boolean; is_member?: boolean; name?: string } | undefined;
-    try {
-      ({ channel } = await client.conversations.info({ channel: id }));
-    } catch (error) {
-      const code = (error as { data?: { error?: string } }).data?.error;
-      if (code === 'channel_not_found') {
-        throw new ConfigError(
-          `SUPPORT_CHANNELS names ${id}, a channel Slack does not know or deskhand cannot see (channel_not_found): check the id, or for a private channel invite deskhand first`,
-        );
-      }
-      logger.warn(
-        { channel: id, err: code ?? (error as Error).message },
-        'could not check a SUPPORT_CHANNELS channel at start',
+  const configured = channels.map((id) => ({ setting: 'SUPPORT_CHANNELS' as const, id, listens: true }));
+  for (const [index, check] of (await checkChannels(client, configured)).entries()) {
+    const id = channels[index];
+    if (check.state === 'not_found')
+      throw new ConfigError(
+        `SUPPORT_CHANNELS names ${id}, a channel Slack does not know or deskhand cannot see (channel_not_found): check the id, or for a private channel invite deskhand first`,
       );
-      continue;
-    }
-    if (channel?.is_im || channel?.is_mpim)
+    if (check.state === 'direct_message')
       throw new ConfigError(`SUPPORT_CHANNELS names ${id}, which is a direct message, not a channel`);
-    if (channel?.is_member === false)
+    if (check.state === 'refused')
+      logger.warn({ channel: id, err: check.error }, 'could not check a SUPPORT_CHANNELS channel at start');
+    if (check.state === 'not_member')
       logger.warn(
-        `SUPPORT_CHANNELS: deskhand is not a member of #${channel.name ?? id} (${id}); invite it there or its messages will not arrive`,
+        `SUPPORT_CHANNELS: deskhand is not a member of ${check.label} (${id}); invite it there or its messages will not arrive`,
       );
   }
 }

@@ -13,6 +13,12 @@ export interface ChannelCheck {
   name: string;
   ok: boolean;
   detail: string;
+  /** What Slack said of it, for callers that act on it rather than print it. */
+  state: 'member' | 'not_member' | 'not_found' | 'direct_message' | 'refused';
+  /** `#name` when Slack gave one, else the id. */
+  label: string;
+  /** Slack's error code, or the error's message, when the check was refused. */
+  error?: string;
 }
 
 /** The channels the configuration names, in the order people set them. */
@@ -52,28 +58,47 @@ export async function checkChannels(
       const { channel } = await web.conversations.info({ channel: id });
       const label = channel?.name ? `#${channel.name}` : id;
       if (channel?.is_im || channel?.is_mpim) {
-        checks.push({ name, ok: false, detail: `${label} is a direct message, not a channel` });
+        checks.push({
+          name,
+          label,
+          state: 'direct_message',
+          ok: false,
+          detail: `${label} is a direct message, not a channel`,
+        });
       } else if (channel?.is_member === false) {
         checks.push({
           name,
+          label,
+          state: 'not_member',
           ok: !listens,
           detail: listens
             ? `deskhand is not a member of ${label}: invite it (/invite @deskhand) or its messages will not arrive`
             : `deskhand posts to ${label} without being a member (public, chat:write.public); invite it to follow replies there`,
         });
       } else {
-        checks.push({ name, ok: true, detail: `${label}: deskhand is a member` });
+        checks.push({ name, label, state: 'member', ok: true, detail: `${label}: deskhand is a member` });
       }
     } catch (error) {
       const code = (error as { data?: { error?: unknown } }).data?.error;
-      checks.push({
-        name,
-        ok: false,
-        detail:
-          code === 'channel_not_found'
-            ? `Slack does not know ${id}, or it is private and deskhand was not invited: check the id, or /invite @deskhand there`
-            : `conversations.info refused: ${typeof code === 'string' ? code : (error as Error).message}`,
-      });
+      const reason = typeof code === 'string' ? code : (error as Error).message;
+      checks.push(
+        code === 'channel_not_found'
+          ? {
+              name,
+              label: id,
+              state: 'not_found',
+              ok: false,
+              detail: `Slack does not know ${id}, or it is private and deskhand was not invited: check the id, or /invite @deskhand there`,
+            }
+          : {
+              name,
+              label: id,
+              state: 'refused',
+              ok: false,
+              error: reason,
+              detail: `conversations.info refused: ${reason}`,
+            },
+      );
     }
   }
   return checks;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { warnAboutPostingChannels } from '../../src/compose/support-channels.js';
+import { startupClient, warnAboutPostingChannels } from '../../src/compose/support-channels.js';
 import { loadEnv } from '../../src/config/env.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { GENERAL_CHANNEL_ID } from '../../src/playground/emulator/index.js';
@@ -34,7 +34,11 @@ describe('the channels deskhand posts to, checked at start', () => {
       SLACK_API_URL: slack.apiUrl,
       ...channels,
     });
-    await warnAboutPostingChannels(config, { botToken: slack.botToken, slackApiUrl: slack.apiUrl }, logger);
+    await warnAboutPostingChannels(
+      config,
+      startupClient({ botToken: slack.botToken, slackApiUrl: slack.apiUrl }),
+      logger,
+    );
     return logs.filter((entry) => entry.level === 40).map((entry) => entry.msg);
   }
 
