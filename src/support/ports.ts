@@ -31,9 +31,8 @@ export interface SupportStore {
     location: { channelId?: string; ts?: string; responseUrl?: string },
   ): Promise<void>;
   /**
-   * Stores the question unless its asker already asked `limit` or more since `since` (in its
-   * workspace, as `countRecentQuestions` counts): the rate limit's count and the insert in one round
-   * trip. Says whether it was stored, with the count it was judged on and the oldest question counted.
+   * Stores the question unless its asker already asked `limit` or more since `since`: the rate
+   * limit's count and the insert in one round trip. Says whether it was stored, with the count it was judged on and the oldest question counted.
    * A user id is one person only within a workspace: with a `teamId`, only that workspace counts.
    */
   saveQuestionWithinLimit(
