@@ -4,8 +4,27 @@ import type { FetchFunction } from '@slack/web-api';
 
 type FetchResponse = Awaited<ReturnType<FetchFunction>>;
 
+/**
+ * How long an idle connection is kept for the next call. An agent with no `timeout` keeps idle
+ * connections forever and ignores the server's `Keep-Alive: timeout=N` (Node applies the hint
+ * only to lower a timeout that is set), so it would send a request down a connection the server
+ * is closing at that moment: a reset, and an answer card lost. With it, a connection is dropped
+ * after this long idle, or a second before the server said it would drop it.
+ */
+const IDLE_CONNECTION_MS = 30_000;
+
 /** Connections to Slack (the Web API, response_url) kept open between calls. */
-const agents = { 'http:': new HttpAgent({ keepAlive: true }), 'https:': new HttpsAgent({ keepAlive: true }) };
+const agentOptions = { keepAlive: true, timeout: IDLE_CONNECTION_MS, scheduling: 'lifo' } as const;
+const agents = { 'http:': new HttpAgent(agentOptions), 'https:': new HttpsAgent(agentOptions) };
+
+/**
+ * The errors of a request sent down a kept connection that the server closed before reading it:
+ * nothing reached the server, so sending it again on a new connection is safe (what Node's docs
+ * advise for `request.reusedSocket`).
+ */
+const CLOSED_UNDER_US = new Set(['ECONNRESET', 'EPIPE']);
+/** Sends on other connections after such an error: more kept connections may have been closed at once. */
+const RETRIES_ON_CLOSED = 2;
 
 /** Statuses whose response has no body: a Response built with one would throw. */
 const NULL_BODY = new Set([101, 204, 205, 304]);
@@ -28,12 +47,18 @@ export const keepAliveFetch: FetchFunction = (input, init) => {
   const redirect = init?.redirect ?? 'follow';
   const headers: Record<string, string> = { ...init?.headers };
   if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
-  return new Promise<FetchResponse>((resolve, reject) => {
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const attempt = (
+    resolve: (response: FetchResponse | Promise<FetchResponse>) => void,
+    reject: (error: unknown) => void,
+    retriesLeft = RETRIES_ON_CLOSED,
+  ) => {
+    let answered = false;
     const request = send(
       url,
       { method: init?.method ?? 'GET', headers, agent, ...(init?.signal ? { signal: init.signal } : {}) },
       (incoming) => {
+        answered = true;
         const status = incoming.statusCode ?? 0;
         if (status >= 300 && status < 400 && incoming.headers.location && redirect !== 'manual') {
           incoming.resume();
@@ -46,9 +71,16 @@ export const keepAliveFetch: FetchFunction = (input, init) => {
         readAll(incoming).then((buffer) => resolve(toResponse(url, incoming, buffer)), reject);
       },
     );
-    request.on('error', reject);
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      const closedUnderUs =
+        request.reusedSocket && !answered && !init?.signal?.aborted && CLOSED_UNDER_US.has(error.code ?? '');
+      // The failed connection has left the pool: the next attempt takes another kept one or a new one.
+      if (closedUnderUs && retriesLeft > 0) attempt(resolve, reject, retriesLeft - 1);
+      else reject(error);
+    });
     request.end(body);
-  });
+  };
+  return new Promise<FetchResponse>(attempt);
 };
 
 /**

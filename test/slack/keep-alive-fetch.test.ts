@@ -120,3 +120,77 @@ describe('keepAliveFetch', () => {
     expect(seen.at(-1)?.headers['content-type']).toMatch(/^multipart\/form-data/);
   });
 });
+
+describe('keepAliveFetch on connections the server closes', () => {
+  /** A server on its own port (its own pool of kept connections); `onRequest` answers or drops each request. */
+  async function serverWith(
+    onRequest: (request: IncomingMessage, response: ServerResponse, nthOnConnection: number) => void,
+    keepAliveTimeoutMs?: number,
+  ) {
+    const perConnection = new WeakMap<object, number>();
+    let connections = 0;
+    let requests = 0;
+    const local = createServer((request, response) => {
+      requests += 1;
+      const nth = (perConnection.get(request.socket) ?? 0) + 1;
+      perConnection.set(request.socket, nth);
+      request.resume();
+      request.on('end', () => onRequest(request, response, nth));
+    });
+    if (keepAliveTimeoutMs !== undefined) local.keepAliveTimeout = keepAliveTimeoutMs;
+    local.on('connection', () => {
+      connections += 1;
+    });
+    await new Promise<void>((resolve) => local.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `http://127.0.0.1:${(local.address() as AddressInfo).port}/`,
+      counts: () => ({ connections, requests }),
+      close: async () => {
+        local.closeAllConnections();
+        await new Promise((resolve) => local.close(resolve));
+      },
+    };
+  }
+
+  it("drops an idle connection before the server's Keep-Alive timeout, instead of racing its close", async () => {
+    // The server says `Keep-Alive: timeout=2` and closes idle connections after 2 s.
+    const local = await serverWith((_request, response) => response.end('ok'), 2_000);
+    try {
+      await keepAliveFetch(local.url, { method: 'POST', body: 'first' });
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      // Past the hint less a second, before the server's own close: a new connection, not the doomed one.
+      expect((await keepAliveFetch(local.url, { method: 'POST', body: 'second' })).ok).toBe(true);
+      expect(local.counts()).toEqual({ connections: 2, requests: 2 });
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('sends again on a new connection when a kept one was closed under the request', async () => {
+    // The second request on any connection finds it closed, as when the server's idle timer fires just then.
+    const local = await serverWith((request, response, nth) => {
+      if (nth === 2) request.socket.destroy();
+      else response.end(`answered ${nth}`);
+    });
+    try {
+      await keepAliveFetch(local.url, { method: 'POST', body: 'card 1' });
+      const response = await keepAliveFetch(local.url, { method: 'POST', body: 'card 2' });
+      expect(await response.text()).toBe('answered 1');
+      expect(local.counts()).toEqual({ connections: 2, requests: 3 });
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('does not send again when a new connection fails: the server may have read it', async () => {
+    const local = await serverWith((request) => request.socket.destroy());
+    try {
+      await expect(keepAliveFetch(local.url, { method: 'POST', body: 'card' })).rejects.toMatchObject({
+        code: 'ECONNRESET',
+      });
+      expect(local.counts()).toEqual({ connections: 1, requests: 1 });
+    } finally {
+      await local.close();
+    }
+  });
+});

@@ -47,6 +47,16 @@ async function eventually<T>(
   }
 }
 
+/** Waits for an ephemeral notice to `userId` that says `text`; a timeout names the notices that came instead. */
+async function noticeTo(slack: FakeSlack, userId: string, text: string): Promise<void> {
+  try {
+    await eventually(() => slack.ephemeralFor(userId).some((m) => m.text.includes(text)));
+  } catch {
+    const seen = slack.ephemeralFor(userId).map((m) => m.text);
+    throw new Error(`no notice to ${userId} saying "${text}" in time; it got ${JSON.stringify(seen)}`);
+  }
+}
+
 /** Two deskhand replicas on one database and one fake Slack, as a load balancer would spread them. */
 class SupportWorkspace {
   slack!: FakeSlack;
@@ -415,9 +425,7 @@ describe('support channels: every new message is a tracked request', () => {
     const owner = await eventually(async () => (await w.requestOf(sent.message.ts))?.takenBy ?? undefined);
     expect(ADMINS).toContain(owner);
     const loser = ADMINS.find((admin) => admin !== owner) as string;
-    await eventually(() =>
-      w.slack.ephemeralFor(loser).some((m) => m.text.includes(`Already taken by <@${owner}>`)),
-    );
+    await noticeTo(w.slack, loser, `Already taken by <@${owner}>`);
     const takes = (await w.eventsOf(row.id)).filter((e) => e.kind === 'taken');
     expect(takes).toHaveLength(1);
     await eventually(() =>
@@ -441,7 +449,7 @@ describe('support channels: every new message is a tracked request', () => {
       message: { channel: HELP_CHANNEL_ID, ts: card.ts },
       action: { action_id: 'request_take', value: String(row.id) },
     });
-    await eventually(() => w.slack.ephemeralFor(OUTSIDER).some((m) => m.text.includes('responders')));
+    await noticeTo(w.slack, OUTSIDER, 'responders');
   });
 
   it('Solved resolves for the asker only, and the card stays for the channel', async () => {
@@ -452,9 +460,7 @@ describe('support channels: every new message is a tracked request', () => {
       message: { channel: HELP_CHANNEL_ID, ts: card.ts },
       action: { action_id: 'answer_solved', value: questionId },
     });
-    await eventually(() =>
-      w.slack.ephemeralFor(OUTSIDER).some((m) => m.text.includes('Only the person who asked')),
-    );
+    await noticeTo(w.slack, OUTSIDER, 'Only the person who asked');
     expect((await w.requestOf(sent.message.ts))?.status).toBe('open');
     await w.slack.outbound.blockAction({
       userId: ASKER,
@@ -474,9 +480,7 @@ describe('support channels: every new message is a tracked request', () => {
       message: { channel: HELP_CHANNEL_ID, ts: card.ts },
       action: { action_id: 'request_human', value: String(row.id) },
     });
-    await eventually(() =>
-      w.slack.ephemeralFor(OUTSIDER).some((m) => m.text.includes('Only the person who asked')),
-    );
+    await noticeTo(w.slack, OUTSIDER, 'Only the person who asked');
     await w.slack.outbound.blockAction({
       userId: ASKER,
       message: { channel: HELP_CHANNEL_ID, ts: card.ts },
