@@ -7,10 +7,13 @@
  * the moment the command was sent. CPU is that of deskhand's whole process tree, read from
  * /proc; ack latency is compared with a bare Bolt app at the same rate in the same run.
  * `node bin/run-ts.js bench/throughput.ts [--rates 200,300] [--seconds 5] [--askers 300]
- *   [--profile-dir DIR] [--root OTHER_CHECKOUT] [--against BASELINE_CHECKOUT [--pairs 3]] [--warmup 3000]`
+ *   [--profile-dir DIR] [--root OTHER_CHECKOUT] [--against BASELINE_CHECKOUT [--pairs 3]] [--warmup 3000]
+ *   [--node-flags=--v8-pool-size=1]`
  *   (DATABASE_URL: the Postgres server to use)
  * `--against` measures a baseline checkout (built, with its own node_modules) and this one
  * alternately, `--pairs` times, and ends with each figure's per-pair ratio (this ÷ baseline).
+ * `--node-flags` starts the measured deskhand (not the baseline) with those Node/V8 flags, so
+ * `--against . --node-flags X` measures a flag against this same checkout without it.
  */
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -33,6 +36,8 @@ export interface ThroughputOptions {
   profileDir?: string;
   /** Another checkout of deskhand to measure instead of this one (a baseline). */
   root?: string;
+  /** Node or V8 flags for deskhand's main process. */
+  nodeFlags?: readonly string[];
   /** Postgres server to create the benchmark's database on; DATABASE_URL by default, else the embedded default. */
   serverUrl?: string;
   /** Give up waiting for answers this long after the last question was sent. */
@@ -72,6 +77,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Row[]> 
   try {
     deskhand = await startDeskhandChild({
       root: options.root,
+      nodeFlags: options.nodeFlags,
       env: {
         ...database.env,
         SLACK_BOT_TOKEN: BENCH_TOKEN,
@@ -220,6 +226,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       against: { type: 'string' },
       pairs: { type: 'string', default: '3' },
       warmup: { type: 'string', default: '0' },
+      'node-flags': { type: 'string', default: '' },
     },
   });
   const options: ThroughputOptions = {
@@ -229,6 +236,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     profileDir: values['profile-dir'],
     root: values.root,
     warmup: Number(values.warmup),
+    nodeFlags: values['node-flags'].split(/\s+/).filter(Boolean),
   };
   if (!values.against) {
     console.log(formatTable(await runThroughput(options)));
@@ -237,7 +245,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const against = values.against;
   const rows = await runPaired(
     Number(values.pairs),
-    (side) => runThroughput({ ...options, root: side === 'baseline' ? against : options.root }),
+    // The baseline runs without --node-flags: `--against . --node-flags X` measures a flag alone.
+    (side) =>
+      side === 'baseline'
+        ? runThroughput({ ...options, root: against, nodeFlags: [] })
+        : runThroughput(options),
     // A paired run takes minutes: each run's table as it ends.
     (runRows) => console.log(`${formatTable(runRows)}\n`),
   );

@@ -23,6 +23,8 @@ export interface DeskhandChild {
 export async function startDeskhandChild(options: {
   env: Record<string, string>;
   root?: string;
+  /** Node or V8 flags for deskhand's main process (`--v8-pool-size=1`), as `node FLAGS bin/deskhand.js` would get them. */
+  nodeFlags?: readonly string[];
 }): Promise<DeskhandChild> {
   const env: Record<string, string | undefined> = {
     PATH: process.env.PATH,
@@ -32,7 +34,7 @@ export async function startDeskhandChild(options: {
   };
   const child: ChildProcess = fork(ENTRY, [], {
     execPath: process.execPath,
-    execArgv: [RUN_TS],
+    execArgv: [...(options.nodeFlags ?? []), RUN_TS],
     cwd: options.root ?? process.cwd(),
     env,
     // Its logs go where `npm start`'s would, but nobody reads them here.
