@@ -2,6 +2,7 @@ import type { RequestListener } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { ConfigError } from '../config/errors.js';
+import { boltFetch } from './bolt-fetch.js';
 import { boltLogger } from './bolt-logger.js';
 import type { SlackDeps } from './deps.js';
 import { slackClientDefaults } from './keep-alive-fetch.js';
@@ -35,7 +36,12 @@ export interface SlackApp {
 /** The Bolt app with every listener registered, on the HTTP receiver or in Socket Mode. */
 export function createSlackApp(options: SlackAppOptions): SlackApp {
   const logger = boltLogger(options.logger);
-  const clientOptions = { ...slackClientDefaults, slackApiUrl: options.slackApiUrl };
+  // Bolt's respond() posts (the answer card) are sent again when Slack fails for a moment.
+  const clientOptions = {
+    ...slackClientDefaults,
+    fetch: boltFetch(options.slackApiUrl),
+    slackApiUrl: options.slackApiUrl,
+  };
   // `convoStore: false` everywhere: deskhand keeps no state in Bolt's conversation store, whose
   // middleware otherwise looks every event's conversation up (and throws "not found") in memory.
   const { connection } = options;

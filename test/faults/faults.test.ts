@@ -354,6 +354,32 @@ describe.skipIf(!canRun)('faults injected into running processes (needs TEST_DAT
     expect(row.lost).toBe(0);
   });
 
+  it("Slack's response_url fails for a moment: the answer card still arrives, once", async () => {
+    const deskhand = await start();
+    const tag = '[respond-5xx]';
+    // The card replaces the ack through the command's response_url; its first posts meet a 503, a
+    // dropped connection and a 429 (Bolt's respond() alone would have lost the card at the first).
+    slack.failNextResponse({ status: 503 });
+    slack.failNextResponse('drop');
+    slack.failNextResponse({ status: 429, retryAfterSeconds: 1 });
+    const acks = [(await send(deskhand, `rotate api key ${tag}`)).status];
+    await cardFor(tag);
+    const posts = slack.calls('response_url').filter((call) => String(call.args.raw ?? '').includes(tag));
+    expect(posts.map((call) => call.status)).toEqual([503, 0, 429]);
+    const row = await account(
+      {
+        fault: 'Slack response_url 503 / dropped / 429',
+        injected: 'the answer card post answered 503, dropped, then 429 with Retry-After',
+        userSees: 'the card, sent again until Slack took it',
+        stored: 'the question',
+        sent: acks.length,
+      },
+      tag,
+      acks,
+    );
+    expect(row).toMatchObject({ answered: 1, lost: 0 });
+  });
+
   it('Postgres unreachable: questions are still answered, /readyz says 503, rows are written once it is back', async () => {
     const deskhand = await start();
     const tag = '[db-down]';

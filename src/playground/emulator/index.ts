@@ -4,6 +4,7 @@ import { CallLog, type RecordedCall } from './call-log.js';
 import { sendJson } from './http.js';
 import { SlackOAuth } from './oauth.js';
 import { SlackOutbound } from './outbound.js';
+import { type ResponseUrlFault, ResponseUrlFaults } from './response-faults.js';
 import { ResponseUrls } from './response-urls.js';
 import { SlackWebApi, type WebApiFault } from './web-api.js';
 import { type EmulatedMessage, Workspace, type WorkspaceChange } from './workspace.js';
@@ -22,6 +23,7 @@ export type {
   ViewSubmissionDelivery,
 } from './outbound.js';
 export { SlackOutbound, signSlackRequest, VERIFICATION_TOKEN, viewStateValues } from './outbound.js';
+export type { ResponseUrlFault } from './response-faults.js';
 export type { ResponseUrlGrant, ResponseUrls } from './response-urls.js';
 export { RESPONSE_URL_LIFETIME_MS, RESPONSE_URL_MAX_USES } from './response-urls.js';
 export type { CustomMethodHandler, SlackWebApi, WebApiAnswer, WebApiFault } from './web-api.js';
@@ -72,6 +74,10 @@ export class SlackEmulator {
   /** Slack's OAuth v2 (authorize page and `oauth.v2.access`), shared by every workspace of this fake. */
   readonly oauth: SlackOAuth;
   readonly #callLog = new CallLog();
+  readonly #responseFaults = new ResponseUrlFaults(
+    this.#callLog,
+    (token) => `${this.baseUrl}/response/${token}`,
+  );
   readonly #options: SlackEmulatorOptions;
   /** The other workspaces served on this fake's server. */
   readonly #teams: SlackEmulator[] = [];
@@ -203,6 +209,7 @@ export class SlackEmulator {
       else if (api?.[1]) await this.webApi.handleWebApi(req, res, api[1]);
       else if (response?.[1]) {
         const token = response[1];
+        if (await this.#responseFaults.apply(req, res, token)) return true;
         const owner = this.#teams.find((team) => team.responseUrls.has(token)) ?? this;
         await owner.responseUrls.handleResponseUrl(req, res, token);
       }
@@ -264,6 +271,15 @@ export class SlackEmulator {
   /** Makes the next `times` calls of a Web API method fail: a Slack error, a 429 with Retry-After, or a 5xx. */
   failNext(method: string, fault: WebApiFault, times = 1): void {
     this.webApi.failNext(method, fault, times);
+  }
+
+  /**
+   * Makes the next `times` posts to any response URL fail before Slack applies them: a 5xx, a 429
+   * with Retry-After, or the connection dropped without an answer. A failed post neither changes
+   * a message nor uses up the URL.
+   */
+  failNextResponse(fault: ResponseUrlFault, times = 1): void {
+    this.#responseFaults.add(fault, times);
   }
 
   /** Every message of the channel, replies and ephemeral messages included, oldest first. */
