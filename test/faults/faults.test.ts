@@ -380,6 +380,33 @@ describe.skipIf(!canRun)('faults injected into running processes (needs TEST_DAT
     expect(row).toMatchObject({ answered: 1, lost: 0 });
   });
 
+  it('Slack will not take the card at the response_url at all: the asker sees it privately in the channel', async () => {
+    const deskhand = await start();
+    const tag = '[respond-down]';
+    // The first post and all four retries answered 503 (about 7.5 s): then chat.postEphemeral.
+    slack.failNextResponse({ status: 503 }, 5);
+    const acks = [(await send(deskhand, `rotate api key ${tag}`)).status];
+    const card = await cardFor(tag, 25_000);
+    const posts = slack.calls('response_url').filter((call) => String(call.args.raw ?? '').includes(tag));
+    expect(posts.map((call) => call.status)).toEqual([503, 503, 503, 503, 503]);
+    expect(slack.calls('chat.postEphemeral').some((call) => JSON.stringify(call.args).includes(tag))).toBe(
+      true,
+    );
+    expect(card.ephemeralTo).toBe(ASKER);
+    const row = await account(
+      {
+        fault: 'Slack response_url down',
+        injected: 'every post of the answer card to the response_url answered 503',
+        userSees: 'the card, privately in the channel (chat.postEphemeral), else by DM',
+        stored: 'the question',
+        sent: acks.length,
+      },
+      tag,
+      acks,
+    );
+    expect(row).toMatchObject({ answered: 1, lost: 0 });
+  }, 40_000);
+
   it('Postgres unreachable: questions are still answered, /readyz says 503, rows are written once it is back', async () => {
     const deskhand = await start();
     const tag = '[db-down]';

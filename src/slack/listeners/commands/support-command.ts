@@ -11,6 +11,7 @@ import {
 } from '../../blocks/index.js';
 import { channelKindOf } from '../../channel-kind.js';
 import { adminRefusal, isAdmin, type SlackDeps } from '../../deps.js';
+import { replacingWith, showToAsker } from '../../show-to-asker.js';
 import { isFirstDelivery } from '../middleware/first-delivery.js';
 import { parseSupportCommand } from './parse-support-command.js';
 import { openChannelSettings } from './settings-command.js';
@@ -67,7 +68,14 @@ export function supportCommandCallback(deps: SlackDeps) {
       channelKind: await channelKindOf(client, command.channel_id),
       responseUrl: command.response_url,
     });
-    await respond({ response_type: 'ephemeral', replace_original: true, ...card });
+    // In place of "Looking it up…"; if Slack will not take it there, privately in the channel or by DM.
+    await showToAsker(
+      client,
+      logger,
+      { userId: command.user_id, channelId: command.channel_id },
+      card,
+      replacingWith(respond, logger),
+    );
   };
 }
 

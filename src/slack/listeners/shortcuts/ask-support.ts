@@ -3,6 +3,7 @@ import { answerQuestion, permalinkOf, questionTextOf } from '../../answer-questi
 import { lookingUpNotice, noticeCard } from '../../blocks/index.js';
 import { channelKindOf } from '../../channel-kind.js';
 import type { SlackDeps } from '../../deps.js';
+import { replacingWith, showToAsker } from '../../show-to-asker.js';
 import { isFirstDelivery } from '../middleware/first-delivery.js';
 
 type AskSupportArgs = AllMiddlewareArgs & SlackShortcutMiddlewareArgs<MessageShortcut>;
@@ -12,7 +13,7 @@ type AskSupportArgs = AllMiddlewareArgs & SlackShortcutMiddlewareArgs<MessageSho
  * person who used the shortcut (ephemeral, through the response URL), with a link back to the message.
  */
 export function askSupportCallback(deps: SlackDeps) {
-  return async ({ shortcut, ack, respond, client, context }: AskSupportArgs): Promise<void> => {
+  return async ({ shortcut, ack, respond, client, context, logger }: AskSupportArgs): Promise<void> => {
     await ack();
     if (!(await isFirstDelivery(context))) return;
     const text = questionTextOf(shortcut.message.text, context.botUserId);
@@ -58,6 +59,12 @@ export function askSupportCallback(deps: SlackDeps) {
       permalink,
       responseUrl: shortcut.response_url,
     });
-    await respond({ response_type: 'ephemeral', replace_original: true, ...card });
+    await showToAsker(
+      client,
+      logger,
+      { userId: shortcut.user.id, channelId },
+      card,
+      replacingWith(respond, logger),
+    );
   };
 }

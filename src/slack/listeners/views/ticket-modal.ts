@@ -9,6 +9,7 @@ import {
   ticketCard,
 } from '../../blocks/index.js';
 import type { SlackDeps } from '../../deps.js';
+import { showToAsker } from '../../show-to-asker.js';
 import { readThreadSoFar, type ThreadSoFar } from '../../thread-transcript.js';
 import { replaceViaResponseUrl, ticketView } from '../../ticket-notifier.js';
 import { isFirstDelivery } from '../middleware/first-delivery.js';
@@ -64,7 +65,7 @@ export function ticketModalSubmitCallback(deps: SlackDeps) {
       const kept = error instanceof TicketKeptForLaterError;
       if (kept) logger.warn(`ticket for question ${metadata.questionId} kept until the database is back`);
       else logger.error(`storing the ticket failed: ${(error as Error).message}`);
-      await showToAsker(
+      await showTicketCard(
         client,
         logger,
         userId,
@@ -96,7 +97,7 @@ export function ticketModalSubmitCallback(deps: SlackDeps) {
         );
     }
     const answer = await deps.support.findAnswer(metadata.questionId, context.teamId).catch(() => undefined);
-    await showToAsker(
+    await showTicketCard(
       client,
       logger,
       userId,
@@ -124,25 +125,19 @@ async function threadOfTicket(
 }
 
 /** In place of the clicked card when its response_url still works, else privately in its channel, else in a DM. */
-async function showToAsker(
+async function showTicketCard(
   client: WebClient,
   logger: Logger,
   userId: string,
   metadata: TicketModalMetadata,
   message: CardMessage,
 ): Promise<void> {
-  if (metadata.responseUrl && (await replaceViaResponseUrl(metadata.responseUrl, message, logger))) return;
-  if (metadata.channelId) {
-    try {
-      await client.chat.postEphemeral({ channel: metadata.channelId, user: userId, ...message });
-      return;
-    } catch (error) {
-      logger.info(`ticket card not shown in the channel (${(error as Error).message}); sending a DM`);
-    }
-  }
-  try {
-    await client.chat.postMessage({ channel: userId, ...message, unfurl_links: false });
-  } catch (error) {
-    logger.error(`the ticket card could not reach the asker: ${(error as Error).message}`);
-  }
+  const { responseUrl } = metadata;
+  await showToAsker(
+    client,
+    logger,
+    { userId, channelId: metadata.channelId },
+    message,
+    responseUrl ? (card) => replaceViaResponseUrl(responseUrl, card, logger) : undefined,
+  );
 }
