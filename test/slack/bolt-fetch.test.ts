@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readBody } from '../../src/playground/emulator/http.js';
 import { boltFetch } from '../../src/slack/bolt-fetch.js';
 
 /** What the server does with each next post, in order; then 200 `ok`. */
@@ -12,22 +13,16 @@ let script: Step[] = [];
 let posts: Array<{ url?: string; body: string; at: number }> = [];
 
 beforeAll(async () => {
-  server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => {
-      body += chunk.toString();
-    });
-    request.on('end', () => {
-      posts.push({ url: request.url, body, at: Date.now() });
-      const step = script.shift();
-      if (step === 'drop') {
-        request.socket.destroy();
-        return;
-      }
-      const status = step?.status ?? 200;
-      response.writeHead(status, step?.retryAfter ? { 'retry-after': step.retryAfter } : {});
-      response.end(status === 200 ? 'ok' : JSON.stringify({ ok: false, error: `status_${status}` }));
-    });
+  server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
+    posts.push({ url: request.url, body: await readBody(request), at: Date.now() });
+    const step = script.shift();
+    if (step === 'drop') {
+      request.socket.destroy();
+      return;
+    }
+    const status = step?.status ?? 200;
+    response.writeHead(status, step?.retryAfter ? { 'retry-after': step.retryAfter } : {});
+    response.end(status === 200 ? 'ok' : JSON.stringify({ ok: false, error: `status_${status}` }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
