@@ -58,3 +58,28 @@ export function replacingWith(
     }
   };
 }
+
+/**
+ * `inPlace` for an answer in a thread (a mention): posts it there, and says whether Slack took it
+ * after the WebClient's own retries.
+ */
+export function postingInThread(
+  client: WebClient,
+  where: { channel: string; threadTs: string },
+  logger: Logger,
+): (message: CardMessage) => Promise<boolean> {
+  return async (message) => {
+    try {
+      await client.chat.postMessage({
+        channel: where.channel,
+        thread_ts: where.threadTs,
+        ...message,
+        unfurl_links: false,
+      });
+      return true;
+    } catch (error) {
+      logger.info(`the thread did not take the card: ${(error as Error).message}`);
+      return false;
+    }
+  };
+}

@@ -363,6 +363,21 @@ describe('every way in, through the real Bolt app', () => {
     expect(rows[1]?.text).toContain('how do I reset my password?');
   });
 
+  it('a mention whose thread Slack will not take: the asker sees the answer privately in the channel', async () => {
+    // The first post and the WebClient's three retries answered 503.
+    w.slack.failNext('chat.postMessage', { status: 503 }, 4);
+    const sent = await w.driver.appMention({ userId: ASKER, text: 'how do I export my data to CSV?' });
+    const shown = await w.slack.waitForMessage(
+      (message) => message.ephemeralTo === ASKER && /export/i.test(cardText(message)),
+      20_000,
+    );
+    expect(shown.channel).toBe(GENERAL_CHANNEL_ID);
+    const threadPosts = w.slack
+      .calls('chat.postMessage')
+      .filter((call) => call.args.thread_ts === sent.message.ts);
+    expect(threadPosts.map((call) => call.status)).toEqual([503, 503, 503, 503]);
+  }, 30_000);
+
   it('a DM is answered in the DM', async () => {
     const sent = await w.driver.directMessage({ userId: ASKER, text: 'password reset please' });
     const answer = await w.slack.waitForMessage(

@@ -3,6 +3,7 @@ import { answerQuestion, questionTextOf } from '../../answer-question.js';
 import { noticeCard } from '../../blocks/index.js';
 import { channelKindOf } from '../../channel-kind.js';
 import type { SlackDeps } from '../../deps.js';
+import { postingInThread, showToAsker } from '../../show-to-asker.js';
 import { isFirstDelivery } from '../middleware/first-delivery.js';
 
 type AppMentionArgs = AllMiddlewareArgs & SlackEventMiddlewareArgs<'app_mention'>;
@@ -13,7 +14,7 @@ type AppMentionArgs = AllMiddlewareArgs & SlackEventMiddlewareArgs<'app_mention'
  * channel the `message` event of the same message answers it, so it is answered once.
  */
 export function appMentionCallback(deps: SlackDeps) {
-  return async ({ event, client, context }: AppMentionArgs): Promise<void> => {
+  return async ({ event, client, context, logger }: AppMentionArgs): Promise<void> => {
     if (event.bot_id || event.subtype || !event.user || event.user === context.botUserId) return;
     // In a support channel the same message also arrives as a `message` event, which answers it.
     if (await isSupportChannel(deps, event.channel)) return;
@@ -48,12 +49,14 @@ export function appMentionCallback(deps: SlackDeps) {
       messageTs: event.ts,
       parentQuestionId: parent?.id,
     });
-    await client.chat.postMessage({
-      channel: event.channel,
-      thread_ts: threadTs,
-      ...card,
-      unfurl_links: false,
-    });
+    // In the thread; if Slack will not take it there, privately in the channel or by DM.
+    await showToAsker(
+      client,
+      logger,
+      { userId: event.user, channelId: event.channel },
+      card,
+      postingInThread(client, { channel: event.channel, threadTs }, logger),
+    );
   };
 }
 
