@@ -286,6 +286,67 @@ describe('the digest', () => {
     b.stop();
   });
 
+  describe('a digest Slack would not take', () => {
+    const later = (minutes: number) => new Date(Date.now() + minutes * 60_000);
+    const runOf = async (tick: Date) => {
+      const [row] = await database.rows<{ status: string; attempts: number; next_attempt_at: Date | null }>(
+        sql`select status, attempts, next_attempt_at from cron_runs where job = 'digest' and scheduled_for = ${tick.toISOString()}`,
+      );
+      return row;
+    };
+    const scheduler = (replica: string, post: () => Promise<void>) =>
+      startDigestScheduler({
+        database,
+        cron: '0 9 * * 1-5',
+        timezone: 'UTC',
+        replicaId: replica,
+        logger: createLogger({ level: 'silent' }),
+        post,
+      });
+
+    it('is posted again once it is due, by one replica however many look', async () => {
+      const tick = new Date('2026-11-24T09:00:00Z');
+      let failures = 1;
+      const posted: string[] = [];
+      const post = (replica: string) => async () => {
+        if (failures-- > 0) throw new Error('An API error occurred: service_unavailable');
+        posted.push(replica);
+      };
+      const [a, b] = [scheduler('a', post('a')), scheduler('b', post('b'))];
+      try {
+        expect(await a.runOnce(tick)).toBe('failed');
+        const failed = await runOf(tick);
+        expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
+        expect(new Date(failed?.next_attempt_at ?? 0).getTime()).toBeGreaterThan(later(4).getTime());
+        // Not due yet.
+        expect(await a.retryFailed(later(1))).toEqual([]);
+        const outcomes = await Promise.all([a.retryFailed(later(6)), b.retryFailed(later(6))]);
+        expect(outcomes.flat()).toEqual(['posted']);
+        expect(posted).toHaveLength(1);
+        expect(await runOf(tick)).toMatchObject({ status: 'done', attempts: 2 });
+      } finally {
+        a.stop();
+        b.stop();
+      }
+    });
+
+    it('is given up after its retries, and says so', async () => {
+      const tick = new Date('2026-11-25T09:00:00Z');
+      const a = scheduler('a', async () => {
+        throw new Error('An API error occurred: channel_not_found');
+      });
+      try {
+        expect(await a.runOnce(tick)).toBe('failed');
+        for (let retry = 1; retry <= 3; retry += 1)
+          expect(await a.retryFailed(later(60 * 24 * retry))).toEqual(['failed']);
+        expect(await a.retryFailed(later(60 * 24 * 30))).toEqual([]);
+        expect(await runOf(tick)).toMatchObject({ status: 'failed', attempts: 4, next_attempt_at: null });
+      } finally {
+        a.stop();
+      }
+    });
+  });
+
   it('brings the rollups of the longest digest up to date ahead of it, soon after start and then on schedule', async () => {
     await database.rows(sql`delete from digest_days`);
     const refresher = startRollupRefresher({

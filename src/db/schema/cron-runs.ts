@@ -1,4 +1,4 @@
-import { pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 /** One row per scheduled run; the insert that creates it is what lets exactly one replica run it. */
 export const cronRuns = pgTable(
@@ -12,6 +12,10 @@ export const cronRuns = pgTable(
     /** running | done | failed */
     status: text('status').notNull().default('running'),
     error: text('error'),
+    /** Posts tried for this tick, the first included. */
+    attempts: integer('attempts').notNull().default(1),
+    /** When a failed run is tried again; null once done or given up. */
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
   },
   (table) => [primaryKey({ columns: [table.job, table.scheduledFor] })],
 );
