@@ -3,9 +3,10 @@ import { z } from 'zod';
 import type { SupportRequest } from '../support/requests/index.js';
 import type { ChannelKind } from '../support/types.js';
 import { answerQuestion, questionTextOf } from './answer-question.js';
-import { requestCard } from './blocks/index.js';
+import { type CardMessage, requestCard } from './blocks/index.js';
 import { channelKindOf } from './channel-kind.js';
 import type { SlackDeps } from './deps.js';
+import { showToAsker } from './show-to-asker.js';
 
 /** Subtypes that are still a person writing: a reply also sent to the channel, a message with a file. */
 const HUMAN_SUBTYPES = new Set(['thread_broadcast', 'file_share']);
@@ -92,6 +93,7 @@ export async function openRequestFromMessage(
   // Automatic answers on, but this message does not read as a question: tracked, left to people.
   if (settings.autoAnswer && (!outcome.answer || !message.text)) return;
   let answer: Awaited<ReturnType<typeof answerQuestion>>['answer'];
+  let answerCard: CardMessage | undefined;
   if (settings.autoAnswer) {
     const answered = await answerQuestion(
       deps,
@@ -109,13 +111,12 @@ export async function openRequestFromMessage(
       { autoTicket: false },
     );
     answer = answered.answer;
+    answerCard = answered.card;
   }
-  const posted = await client.chat.postMessage({
-    channel: message.channelId,
-    thread_ts: message.ts,
-    ...requestCard(request, answer, { ticketsEnabled: deps.settings.ticketsEnabled }),
-    unfurl_links: false,
-  });
+  const card = requestCard(request, answer, { ticketsEnabled: deps.settings.ticketsEnabled });
+  const posted = await postInThread(deps, client, message, message.ts, card, answerCard);
+  // Slack would not take the request's card: the request stays tracked (App Home, SLA) without it.
+  if (!posted) return;
   try {
     await requests.linkReply(request.id, { replyTs: posted.ts, questionId: answer?.question.id });
     await redrawIfChanged(deps, request);
@@ -175,12 +176,7 @@ export async function replyInRequestThread(
     },
     { autoTicket: false },
   );
-  await client.chat.postMessage({
-    channel: message.channelId,
-    thread_ts: message.threadTs,
-    ...answered.card,
-    unfurl_links: false,
-  });
+  await postInThread(deps, client, message, message.threadTs, answered.card, answered.card);
 }
 
 async function answerUntracked(
@@ -207,12 +203,42 @@ async function answerUntracked(
     },
     { autoTicket: false },
   );
-  await client.chat.postMessage({
-    channel: message.channelId,
-    thread_ts: message.ts,
-    ...answered.card,
-    unfurl_links: false,
-  });
+  await postInThread(deps, client, message, message.ts, answered.card, answered.card);
+}
+
+/**
+ * Posts `card` in the thread. When Slack will not take it there (after the WebClient's own
+ * retries), the asker still gets `answer` privately, in the channel or by DM; returns undefined.
+ */
+async function postInThread(
+  deps: SlackDeps,
+  client: WebClient,
+  message: PersonMessage,
+  threadTs: string,
+  card: CardMessage,
+  answer: CardMessage | undefined,
+): Promise<{ ts?: string } | undefined> {
+  try {
+    return await client.chat.postMessage({
+      channel: message.channelId,
+      thread_ts: threadTs,
+      ...card,
+      unfurl_links: false,
+    });
+  } catch (error) {
+    deps.logger.warn(
+      { channel: message.channelId, threadTs, err: (error as Error).message },
+      'the support thread did not take the card',
+    );
+    if (answer)
+      await showToAsker(
+        client,
+        deps.logger,
+        { userId: message.userId, channelId: message.channelId },
+        answer,
+      );
+    return undefined;
+  }
 }
 
 /** The request a question's answer card belongs to: the thread's first answer or a follow-up in it. */

@@ -207,6 +207,26 @@ describe('support channels: every new message is a tracked request', () => {
     expect((await w.requestOf(sent.message.ts))?.firstResponseAt).toBeNull();
   });
 
+  it('a thread Slack will not take: the asker gets the answer privately, and the request stays open', async () => {
+    // The request card's post and the WebClient's three retries answered 503.
+    w.slack.failNext('chat.postMessage', { status: 503 }, 4);
+    const sent = await w.slack.outbound.channelMessage({
+      userId: ASKER,
+      channelId: HELP_CHANNEL_ID,
+      text: 'how do I reset my password when the link expired?',
+    });
+    const shown = await w.slack.waitForMessage(
+      (message) => message.ephemeralTo === ASKER && /Reset your password/.test(cardText(message)),
+      20_000,
+    );
+    expect(shown.channel).toBe(HELP_CHANNEL_ID);
+    const threadPosts = w.slack
+      .calls('chat.postMessage')
+      .filter((call) => call.args.thread_ts === sent.message.ts);
+    expect(threadPosts.map((call) => call.status)).toEqual([503, 503, 503, 503]);
+    expect(await w.requestOf(sent.message.ts)).toMatchObject({ status: 'open', replyTs: null });
+  }, 30_000);
+
   it('bots, edits, joins, other channels and replies outside a request make no request', async () => {
     const before = await w.database.db.select({ n: sql<number>`count(*)::int` }).from(requests);
     const botPost = w.slack.workspace.postMessage({
