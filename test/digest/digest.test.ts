@@ -265,18 +265,22 @@ describe('the digest', () => {
     expect(() => parsePeriod('forever')).toThrow(/not a period/);
   });
 
+  /** A weekday-morning digest scheduler as one replica runs it, posting with `post`. */
+  const scheduler = (replica: string, post: () => Promise<void>) =>
+    startDigestScheduler({
+      database,
+      cron: '0 9 * * 1-5',
+      timezone: 'UTC',
+      replicaId: replica,
+      logger: createLogger({ level: 'silent' }),
+      post,
+    });
+
   it('posts once per tick however many replicas run the scheduler', async () => {
     const posted: string[] = [];
     const make = (replica: string) =>
-      startDigestScheduler({
-        database,
-        cron: '0 9 * * 1-5',
-        timezone: 'UTC',
-        replicaId: replica,
-        logger: createLogger({ level: 'silent' }),
-        post: async () => {
-          posted.push(replica);
-        },
+      scheduler(replica, async () => {
+        posted.push(replica);
       });
     const [a, b] = [make('a'), make('b')];
     const results = await Promise.all([a.runOnce(NOW), b.runOnce(NOW), a.runOnce(NOW)]);
@@ -294,15 +298,6 @@ describe('the digest', () => {
       );
       return row;
     };
-    const scheduler = (replica: string, post: () => Promise<void>) =>
-      startDigestScheduler({
-        database,
-        cron: '0 9 * * 1-5',
-        timezone: 'UTC',
-        replicaId: replica,
-        logger: createLogger({ level: 'silent' }),
-        post,
-      });
 
     it('is posted again once it is due, by one replica however many look', async () => {
       const tick = new Date('2026-11-24T09:00:00Z');

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { DrainingLoop } from '../draining-loop.js';
 import type { TicketNotifier } from './ports.js';
 import type { TicketService } from './ticket-service.js';
 import type { Ticket } from './types.js';
@@ -19,29 +20,30 @@ export interface TicketOutboxWorkerOptions {
  * may run one each; a ticket is claimed by one of them at a time.
  */
 export class TicketOutboxWorker {
-  private readonly pollIntervalMs: number;
   private readonly batchSize: number;
-  private timer: NodeJS.Timeout | undefined;
-  private step: Promise<void> | undefined;
-  private running = false;
+  private readonly loop: DrainingLoop;
 
   constructor(private readonly options: TicketOutboxWorkerOptions) {
-    this.pollIntervalMs = options.pollIntervalMs ?? 5_000;
     this.batchSize = options.batchSize ?? 10;
+    this.loop = new DrainingLoop({
+      step: () => this.runOnce(),
+      batchSize: this.batchSize,
+      pollIntervalMs: options.pollIntervalMs ?? 5_000,
+      // At once: tickets a stopped deskhand left pending are filed as soon as it is back.
+      firstDelayMs: 0,
+      logger: options.logger,
+      // The database or the desk is having a bad moment: the tickets stay pending and the next poll retries.
+      what: 'ticket outbox step',
+    });
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** Stops polling; resolves once the step in progress (if any) has recorded its outcomes. */
-  async stop(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.step;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One step now, whether started or not: files what is due, tells the askers; returns how many tickets it claimed. */
@@ -61,27 +63,5 @@ export class TicketOutboxWorker {
         'could not tell the asker about their ticket',
       );
     }
-  }
-
-  private schedule(delayMs: number): void {
-    if (!this.running) return;
-    this.timer = setTimeout(() => {
-      this.step = this.tick().finally(() => {
-        this.step = undefined;
-      });
-    }, delayMs);
-    this.timer.unref();
-  }
-
-  private async tick(): Promise<void> {
-    let claimed = 0;
-    try {
-      claimed = await this.runOnce();
-    } catch (error) {
-      // The database or the desk is having a bad moment: the tickets stay pending and the next poll retries.
-      this.options.logger.warn({ err: (error as Error).message }, 'ticket outbox step failed');
-    }
-    // A full batch means more may be waiting: go on at once rather than after a poll interval.
-    this.schedule(claimed >= this.batchSize ? 0 : this.pollIntervalMs);
   }
 }
