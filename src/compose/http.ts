@@ -29,7 +29,10 @@ export async function buildHttp(root: Root, parts: HttpParts): Promise<Http> {
   const { config, logger, work } = root;
   const { database } = parts.storage;
   const { support } = parts.knowledge;
-  const server = new HttpServer(logger, { maxBodyBytes: config.maxBodyBytes });
+  const server = new HttpServer(logger, {
+    maxBodyBytes: config.maxBodyBytes,
+    keepAliveMs: config.httpKeepAliveMs,
+  });
   server.addRoutes(...healthRoutes(database, root.metrics, root.readiness));
   server.addRoutes(...buildMcpEndpoint({ config, database, support, tickets: parts.tickets, work, logger }));
   const playground = config.slack.kind === 'playground' ? createPlayground(logger) : undefined;

@@ -88,6 +88,7 @@ export const envSchema = z.object({
   QUESTIONS_PER_MINUTE: positiveInt(10),
   MAX_CONCURRENT_ANSWERS: positiveInt(64),
   SHUTDOWN_GRACE_MS: positiveInt(10_000),
+  HTTP_KEEP_ALIVE_MS: positiveInt(65_000),
   DESKHAND_MCP_TOKEN: optionalString,
   LLM_BASE_URL: optionalString.pipe(z.url('must be a URL such as https://api.openai.com/v1').optional()),
   LLM_MODEL: optionalString,
@@ -153,6 +154,12 @@ export interface AppConfig {
   /** MAX_CONCURRENT_ANSWERS: questions answered at once; the others wait their turn in order. */
   maxConcurrentAnswers: number;
   shutdownGraceMs: number;
+  /**
+   * HTTP_KEEP_ALIVE_MS: how long an idle connection to deskhand's port stays open. Longer than a
+   * load balancer's own idle timeout (60 s on AWS ALB and nginx), or the balancer may send Slack's
+   * request down a connection deskhand is closing, and Slack sees a 502.
+   */
+  httpKeepAliveMs: number;
   /** DESKHAND_MCP_TOKEN: the bearer for deskhand's own MCP endpoint `POST /mcp`; unset, there is no endpoint. */
   mcpToken?: string;
   /** The optional OpenAI-compatible model that writes the reply; unset: extractive replies only. */
@@ -255,6 +262,7 @@ export function loadEnv(env: Record<string, string | undefined> = process.env): 
     questionsPerMinute: e.QUESTIONS_PER_MINUTE,
     maxConcurrentAnswers: e.MAX_CONCURRENT_ANSWERS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    httpKeepAliveMs: e.HTTP_KEEP_ALIVE_MS,
     mcpToken: mcpToken(e.DESKHAND_MCP_TOKEN),
     ...llmConfig(e),
     ...embeddingsConfig(e),

@@ -37,14 +37,19 @@ export class HttpServer {
   private routes: Route[] = [];
   private fallback: RequestListener | undefined;
 
-  /** `maxBodyBytes` bounds what Slack's endpoint reads before refusing with 413. */
+  /**
+   * `maxBodyBytes` bounds what Slack's endpoint reads before refusing with 413; `keepAliveMs` is
+   * how long an idle connection stays open (see HTTP_KEEP_ALIVE_MS: longer than a load balancer's).
+   */
   constructor(
     private readonly logger: Logger,
-    private readonly options: { maxBodyBytes: number } = { maxBodyBytes: 1024 * 1024 },
+    private readonly options: { maxBodyBytes: number; keepAliveMs?: number } = { maxBodyBytes: 1024 * 1024 },
   ) {
     this.server = createServer((req, res) => this.dispatch(req, res));
-    // Keep-alive sockets would hold a shutdown open for their idle timeout.
-    this.server.keepAliveTimeout = 5_000;
+    // Idle connections are closed at once on shutdown (close), so a long keep-alive holds nothing up.
+    this.server.keepAliveTimeout = options.keepAliveMs ?? 65_000;
+    // Above the keep-alive, so a kept connection's next request is not cut by the headers timer.
+    this.server.headersTimeout = this.server.keepAliveTimeout + 1_000;
   }
 
   addRoutes(...routes: Route[]): void {
