@@ -10,10 +10,10 @@ interface Logger {
 }
 
 /**
- * Shows `message` to one person and no one else: in place (`inPlace`: the card they clicked, or the
- * command's "Looking it up…", through its response_url) when Slack takes it there, else privately
- * in the channel, else in a DM from the bot. An answer or a ticket the asker never sees is as good
- * as lost, however well it was stored.
+ * Shows `message` to the asker: where it belongs (`inPlace`: the card they clicked or the command's
+ * "Looking it up…", through the response_url; a mention's thread) when Slack takes it there, else
+ * privately in the channel, else in a DM from the bot, both seen by the asker alone. An answer or a
+ * ticket the asker never sees is as good as lost, however well it was stored.
  */
 export async function showToAsker(
   client: WebClient,
