@@ -1,10 +1,12 @@
 import type { WebClient } from '@slack/web-api';
+import { Counter } from 'prom-client';
 import type { AppConfig } from '../config/env.js';
 import { DrizzleDeliveryLedger } from '../db/repositories/delivery-ledger.js';
 import { DrizzleThreadQuestions } from '../db/repositories/thread-questions.js';
 import { buildDigest } from '../digest/index.js';
 import { createSlackApp, type SlackApp, type SlackConnection } from '../slack/app.js';
 import type { SlackDeps } from '../slack/deps.js';
+import type { CardsShown } from '../slack/show-to-asker.js';
 import type { ChannelSettingsService } from '../support/channel-settings/index.js';
 import type { RequestService, SlaWorker } from '../support/requests/index.js';
 import type { TicketService } from '../support/tickets/index.js';
@@ -80,6 +82,7 @@ export function buildSlack(root: Root, parts: SlackParts): SlackSide {
     installations: oauth?.installations,
     work: root.work,
     logger,
+    cardsShown: countCardsShown(root),
     settings: {
       get ticketsEnabled() {
         return registry.ticketDesk() !== undefined || registry.ticketDeskMayConnect();
@@ -111,4 +114,15 @@ function slackConnection(config: AppConfig, http: Http, oauth: SlackOAuth | unde
       : config.slack.kind === 'socket'
         ? { kind: 'socket', botToken: config.slack.botToken, appToken: config.slack.appToken }
         : (oauth as SlackOAuth).connection;
+}
+
+/** `deskhand_slack_cards_shown_total{where}`: an alert on `ephemeral`, `dm` or `lost` means Slack is refusing posts. */
+function countCardsShown(root: Root): CardsShown {
+  const counter = new Counter({
+    name: 'deskhand_slack_cards_shown_total',
+    help: 'Answer and ticket cards shown to the asker, by where they landed: in_place (the response_url or the thread), ephemeral or dm (Slack would not take them there), lost (nowhere).',
+    labelNames: ['where'],
+    registers: [root.metrics],
+  });
+  return { shown: (where) => counter.inc({ where }) };
 }

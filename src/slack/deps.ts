@@ -9,6 +9,7 @@ import type { RequestService } from '../support/requests/index.js';
 import type { SupportService } from '../support/support-service.js';
 import type { TicketSyncService } from '../support/ticket-sync/index.js';
 import type { TicketService } from '../support/tickets/index.js';
+import type { CardsShown } from './show-to-asker.js';
 
 /** Finds the question a Slack thread started with, so a mention in that thread is a follow-up on it. */
 export interface ThreadQuestions {
@@ -55,6 +56,8 @@ export interface SlackDeps {
   installations?: Installations;
   work: WorkTracker;
   logger: Logger;
+  /** Where answer and ticket cards landed, for /metrics; absent in tests that do not count. */
+  cardsShown?: CardsShown;
   settings: {
     /**
      * Whether a ticket desk is connected now; without one, tickets are stored locally. Read it

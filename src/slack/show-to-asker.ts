@@ -4,6 +4,11 @@ import type { CardMessage } from './blocks/index.js';
 /** Where a card for one person landed; `lost` when Slack took it nowhere (logged as an error). */
 export type ShownWhere = 'in_place' | 'ephemeral' | 'dm' | 'lost';
 
+/** Counts where answer and ticket cards landed (`/metrics`): fallbacks mean Slack is refusing posts. */
+export interface CardsShown {
+  shown(where: ShownWhere): void;
+}
+
 interface Logger {
   info(message: string): void;
   error(message: string): void;

@@ -219,24 +219,28 @@ async function postInThread(
   answer: CardMessage | undefined,
 ): Promise<{ ts?: string } | undefined> {
   try {
-    return await client.chat.postMessage({
+    const posted = await client.chat.postMessage({
       channel: message.channelId,
       thread_ts: threadTs,
       ...card,
       unfurl_links: false,
     });
+    deps.cardsShown?.shown('in_place');
+    return posted;
   } catch (error) {
     deps.logger.warn(
       { channel: message.channelId, threadTs, err: (error as Error).message },
       'the support thread did not take the card',
     );
-    if (answer)
-      await showToAsker(
-        client,
-        deps.logger,
-        { userId: message.userId, channelId: message.channelId },
-        answer,
-      );
+    const where = answer
+      ? await showToAsker(
+          client,
+          deps.logger,
+          { userId: message.userId, channelId: message.channelId },
+          answer,
+        )
+      : 'lost';
+    deps.cardsShown?.shown(where);
     return undefined;
   }
 }

@@ -366,6 +366,8 @@ describe.skipIf(!canRun)('faults injected into running processes (needs TEST_DAT
     await cardFor(tag);
     const posts = slack.calls('response_url').filter((call) => String(call.args.raw ?? '').includes(tag));
     expect(posts.map((call) => call.status)).toEqual([503, 0, 429]);
+    const metrics = await (await fetch(`${deskhand.url}/metrics`)).text();
+    expect(metrics).toMatch(/^deskhand_slack_cards_shown_total\{where="in_place"\} 1$/m);
     const row = await account(
       {
         fault: 'Slack response_url 503 / dropped / 429',
@@ -393,6 +395,9 @@ describe.skipIf(!canRun)('faults injected into running processes (needs TEST_DAT
       true,
     );
     expect(card.ephemeralTo).toBe(ASKER);
+    // Operators see it on /metrics: a card that landed elsewhere than in place.
+    const metrics = await (await fetch(`${deskhand.url}/metrics`)).text();
+    expect(metrics).toMatch(/^deskhand_slack_cards_shown_total\{where="ephemeral"\} 1$/m);
     const row = await account(
       {
         fault: 'Slack response_url down',

@@ -69,13 +69,14 @@ export function supportCommandCallback(deps: SlackDeps) {
       responseUrl: command.response_url,
     });
     // In place of "Looking it up…"; if Slack will not take it there, privately in the channel or by DM.
-    await showToAsker(
+    const where = await showToAsker(
       client,
       logger,
       { userId: command.user_id, channelId: command.channel_id },
       card,
       replacingWith(respond, logger),
     );
+    deps.cardsShown?.shown(where);
   };
 }
 

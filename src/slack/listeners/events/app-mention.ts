@@ -50,13 +50,14 @@ export function appMentionCallback(deps: SlackDeps) {
       parentQuestionId: parent?.id,
     });
     // In the thread; if Slack will not take it there, privately in the channel or by DM.
-    await showToAsker(
+    const where = await showToAsker(
       client,
       logger,
       { userId: event.user, channelId: event.channel },
       card,
       postingInThread(client, { channel: event.channel, threadTs }, logger),
     );
+    deps.cardsShown?.shown(where);
   };
 }
 

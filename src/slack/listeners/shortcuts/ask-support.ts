@@ -59,12 +59,13 @@ export function askSupportCallback(deps: SlackDeps) {
       permalink,
       responseUrl: shortcut.response_url,
     });
-    await showToAsker(
+    const where = await showToAsker(
       client,
       logger,
       { userId: shortcut.user.id, channelId },
       card,
       replacingWith(respond, logger),
     );
+    deps.cardsShown?.shown(where);
   };
 }

@@ -66,6 +66,7 @@ export function ticketModalSubmitCallback(deps: SlackDeps) {
       if (kept) logger.warn(`ticket for question ${metadata.questionId} kept until the database is back`);
       else logger.error(`storing the ticket failed: ${(error as Error).message}`);
       await showTicketCard(
+        deps,
         client,
         logger,
         userId,
@@ -98,6 +99,7 @@ export function ticketModalSubmitCallback(deps: SlackDeps) {
     }
     const answer = await deps.support.findAnswer(metadata.questionId, context.teamId).catch(() => undefined);
     await showTicketCard(
+      deps,
       client,
       logger,
       userId,
@@ -126,6 +128,7 @@ async function threadOfTicket(
 
 /** In place of the clicked card when its response_url still works, else privately in its channel, else in a DM. */
 async function showTicketCard(
+  deps: SlackDeps,
   client: WebClient,
   logger: Logger,
   userId: string,
@@ -133,11 +136,12 @@ async function showTicketCard(
   message: CardMessage,
 ): Promise<void> {
   const { responseUrl } = metadata;
-  await showToAsker(
+  const where = await showToAsker(
     client,
     logger,
     { userId, channelId: metadata.channelId },
     message,
     responseUrl ? (card) => replaceViaResponseUrl(responseUrl, card, logger) : undefined,
   );
+  deps.cardsShown?.shown(where);
 }
