@@ -74,7 +74,7 @@ export async function checkSupportChannelsAtStart(config: AppConfig, logger: Log
   else if (config.slack.kind !== 'oauth') {
     // With OAuth each workspace has its own channels and token: nothing to check before installs.
     const client = startupClient({ botToken: config.slack.botToken, slackApiUrl: config.slackApiUrl });
-    await checkSupportChannels(config.supportChannels, client, logger);
+    await checkSupportChannels(config, client, logger);
     // Not awaited: a warning, which must not hold the start up on Slack's answer.
     void warnAboutPostingChannels(config, client, logger).catch(() => undefined);
   }
@@ -110,13 +110,13 @@ export function startupClient(slack: { botToken: string; slackApiUrl: string }):
  * a member of is a warning (its messages will not arrive until someone invites deskhand).
  */
 export async function checkSupportChannels(
-  channels: readonly string[],
+  config: AppConfig,
   client: WebClient,
   logger: Logger,
 ): Promise<void> {
-  const configured = channels.map((id) => ({ setting: 'SUPPORT_CHANNELS' as const, id, listens: true }));
-  for (const [index, check] of (await checkChannels(client, configured)).entries()) {
-    const id = channels[index];
+  const channels = channelsOf(config, ['SUPPORT_CHANNELS']);
+  for (const [index, check] of (await checkChannels(client, channels)).entries()) {
+    const id = channels[index]?.id;
     if (check.state === 'not_found')
       throw new ConfigError(
         `SUPPORT_CHANNELS names ${id}, a channel Slack does not know or deskhand cannot see (channel_not_found): check the id, or for a private channel invite deskhand first`,

@@ -32,7 +32,8 @@ export interface SupportStore {
   ): Promise<void>;
   /**
    * Stores the question unless its asker already asked `limit` or more since `since`: the rate
-   * limit's count and the insert in one round trip. Says whether it was stored, with the count it was judged on and the oldest question counted.
+   * limit's count and the insert in one round trip. Says whether it was stored, with the count it
+   * was judged on and the oldest question counted.
    * A user id is one person only within a workspace: with a `teamId`, only that workspace counts.
    */
   saveQuestionWithinLimit(
