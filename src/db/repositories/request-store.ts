@@ -92,15 +92,20 @@ export class DrizzleRequestStore implements RequestStore {
   }
 
   async setReply(id: number, reply: { replyTs?: string; questionId?: string }): Promise<void> {
-    if (reply.replyTs)
-      await this.db.update(requests).set({ replyTs: reply.replyTs }).where(eq(requests.id, id));
-    if (!reply.questionId) return;
+    const values: Partial<typeof requests.$inferInsert> = {};
+    if (reply.replyTs) values.replyTs = reply.replyTs;
+    if (reply.questionId) values.questionId = reply.questionId;
+    if (Object.keys(values).length === 0) return;
     try {
-      await this.db.update(requests).set({ questionId: reply.questionId }).where(eq(requests.id, id));
+      // One statement: a reader (a click on the card, another replica) never sees the reply
+      // without its question.
+      await this.db.update(requests).set(values).where(eq(requests.id, id));
     } catch (error) {
       // After an outage the question row can still be waiting in the write buffer: the request
       // keeps its reply, and its question is found through the thread instead.
       if (!isForeignKeyViolation(error)) throw error;
+      if (reply.replyTs)
+        await this.db.update(requests).set({ replyTs: reply.replyTs }).where(eq(requests.id, id));
     }
   }
 

@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DrizzleRequestStore } from '../../../src/db/repositories/request-store.js';
+import { DrizzleSupportStore } from '../../../src/db/repositories/support-store.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { HELP_CHANNEL_ID } from '../../../src/playground/emulator/index.js';
 import { SlackGroupMembers } from '../../../src/slack/request-notifier.js';
@@ -162,6 +165,56 @@ describe('requests', () => {
     expect(await late.scanBreaches()).toBe(0);
     expect(notifier.breaches.filter((b) => b.request.id === opened.request.id)).toHaveLength(1);
     expect((await requests.findById(opened.request.id))?.alertTs).toBe('1.000001');
+  });
+});
+
+describe('the card’s link to its question', () => {
+  it('is stored with the reply in one statement; a question not stored yet leaves the reply alone', async () => {
+    const requests = service({});
+    const opened = await requests.open(message('where do I find my invoices?'));
+    if (opened.kind !== 'opened') throw new Error('not opened');
+    const question = {
+      id: randomUUID(),
+      text: 'where do I find my invoices?',
+      truncated: false,
+      fingerprint: 'find invoices',
+      entryPoint: 'channel' as const,
+      askerId: 'U0ASKER',
+      teamId: 'T1',
+      channelId: HELP_CHANNEL_ID,
+      channelKind: 'public' as const,
+      triage: { urgency: 'normal' as const, category: 'billing', matched: [] },
+      createdAt: new Date(),
+    };
+    await new DrizzleSupportStore(database.db).saveQuestion(question);
+    // A click on the card (or another replica) reading between two statements would find the
+    // reply but not its question: refuse any update that stores one without the other.
+    await database.db.execute(sql`
+      create function reply_without_question() returns trigger language plpgsql as $$
+      begin
+        if new.reply_ts is not null and new.question_id is null and new.root_ts <> 'unlinked' then
+          raise exception 'reply stored without its question';
+        end if;
+        return new;
+      end $$`);
+    await database.db.execute(sql`
+      create trigger reply_without_question before update on requests
+      for each row execute function reply_without_question()`);
+    try {
+      await requests.linkReply(opened.request.id, { replyTs: '1.000200', questionId: question.id });
+      const linked = await requests.findById(opened.request.id);
+      expect(linked).toMatchObject({ replyTs: '1.000200', questionId: question.id });
+
+      // Still in the write buffer after an outage: the reply is kept, the question found later.
+      const later = await requests.open({ ...message('and my receipts?'), ts: 'unlinked' });
+      if (later.kind !== 'opened') throw new Error('not opened');
+      await requests.linkReply(later.request.id, { replyTs: '1.000300', questionId: randomUUID() });
+      expect(await requests.findById(later.request.id)).toMatchObject({ replyTs: '1.000300' });
+      expect((await requests.findById(later.request.id))?.questionId).toBeUndefined();
+    } finally {
+      await database.db.execute(sql`drop trigger reply_without_question on requests`);
+      await database.db.execute(sql`drop function reply_without_question()`);
+    }
   });
 });
 
