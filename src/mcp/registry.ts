@@ -193,26 +193,12 @@ export class McpRegistry {
       label: this.label(service),
       isAvailable: () => service.connection.state === 'connected',
       addToTicket: async (externalId, text, as, { signal }) => {
-        let result: ToolResult;
-        try {
-          result = await this.call(
-            service,
-            ADD_TO_CONVERSATION_TOOL,
-            { id: externalId, text, as },
-            { signal },
-          );
-        } catch (error) {
-          const transient = error instanceof TransientToolError ? error : undefined;
-          throw new TicketDeskError((error as Error).message, true, transient?.retryAfterMs);
-        }
-        if (result.isError) {
-          const retryable = retryableToolError(result);
-          throw new TicketDeskError(
-            retryable?.message ?? (resultText(result) || 'the ticket desk refused the addition'),
-            retryable !== undefined,
-            retryable?.retryAfterMs,
-          );
-        }
+        const result = await this.callDesk(
+          service,
+          ADD_TO_CONVERSATION_TOOL,
+          { id: externalId, text, as },
+          { signal, refused: 'the ticket desk refused the addition' },
+        );
         const added = result.structuredContent as { thread_id?: unknown } | undefined;
         return typeof added?.thread_id === 'string' ? { threadId: added.thread_id } : {};
       },
@@ -298,26 +284,42 @@ export class McpRegistry {
       createTicket: async (request, { signal }): Promise<CreatedTicket> => {
         const tool = service.profile.ticketTool(service.connection.tools);
         if (!tool) throw new TicketDeskError(`${this.label(service)} offers no ticket tool right now`, true);
-        let result: ToolResult;
-        try {
-          result = await this.call(service, tool, service.profile.ticketArgs(request), { signal });
-        } catch (error) {
-          const transient = error instanceof TransientToolError ? error : undefined;
-          throw new TicketDeskError((error as Error).message, true, transient?.retryAfterMs);
-        }
-        if (result.isError) {
-          const retryable = retryableToolError(result);
-          throw new TicketDeskError(
-            retryable?.message ?? (resultText(result) || 'the ticket desk refused the ticket'),
-            retryable !== undefined,
-            retryable?.retryAfterMs,
-          );
-        }
+        const result = await this.callDesk(service, tool, service.profile.ticketArgs(request), {
+          signal,
+          refused: 'the ticket desk refused the ticket',
+        });
         return service.profile.parseTicket(result);
       },
     };
     this.deskOf.set(service.config.name, desk);
     return desk;
+  }
+
+  /**
+   * A call to the ticket desk: every failure is a TicketDeskError that says whether the outbox
+   * should try again (the desk unreachable, busy or failing for a moment) or give up (`refused`,
+   * or the desk's own words, when it turned the call down).
+   */
+  private async callDesk(
+    service: Service,
+    tool: string,
+    args: Record<string, unknown>,
+    options: { signal?: AbortSignal; refused: string },
+  ): Promise<ToolResult> {
+    let result: ToolResult;
+    try {
+      result = await this.call(service, tool, args, { signal: options.signal });
+    } catch (error) {
+      const transient = error instanceof TransientToolError ? error : undefined;
+      throw new TicketDeskError((error as Error).message, true, transient?.retryAfterMs);
+    }
+    if (!result.isError) return result;
+    const retryable = retryableToolError(result);
+    throw new TicketDeskError(
+      retryable?.message ?? (resultText(result) || options.refused),
+      retryable !== undefined,
+      retryable?.retryAfterMs,
+    );
   }
 
   /** One logical call through the service's policy, measured and recorded once. */

@@ -95,21 +95,9 @@ export async function openRequestFromMessage(
   let answer: Awaited<ReturnType<typeof answerQuestion>>['answer'];
   let answerCard: CardMessage | undefined;
   if (settings.autoAnswer) {
-    const answered = await answerQuestion(
-      deps,
-      client,
-      {
-        text: message.text,
-        entryPoint: 'channel',
-        askerId: message.userId,
-        teamId,
-        channelId: message.channelId,
-        channelKind,
-        threadTs: message.ts,
-        messageTs: message.ts,
-      },
-      { autoTicket: false },
-    );
+    const answered = await answerInChannel(deps, client, teamId, message, channelKind, {
+      text: message.text,
+    });
     answer = answered.answer;
     answerCard = answered.card;
   }
@@ -159,23 +147,11 @@ export async function replyInRequestThread(
   if (!wanted) return;
   const { request } = outcome;
   const first = request.text && request.text !== message.text ? request.text : undefined;
-  const answered = await answerQuestion(
-    deps,
-    client,
-    {
-      // The thread's first question goes with the follow-up so the lookup has its context.
-      text: first ? `${message.text}\n\n(Follow-up to: ${first})` : message.text,
-      entryPoint: 'channel',
-      askerId: message.userId,
-      teamId,
-      channelId: message.channelId,
-      channelKind,
-      threadTs: message.threadTs,
-      messageTs: message.ts,
-      parentQuestionId: request.questionId,
-    },
-    { autoTicket: false },
-  );
+  const answered = await answerInChannel(deps, client, teamId, message, channelKind, {
+    // The thread's first question goes with the follow-up so the lookup has its context.
+    text: first ? `${message.text}\n\n(Follow-up to: ${first})` : message.text,
+    parentQuestionId: request.questionId,
+  });
   await postInThread(deps, client, message, message.threadTs, answered.card, answered.card);
 }
 
@@ -188,22 +164,38 @@ async function answerUntracked(
 ): Promise<void> {
   const settings = await deps.requests?.settingsFor(message.channelId).catch(() => undefined);
   if (!settings?.autoAnswer || !message.text) return;
-  const answered = await answerQuestion(
+  const answered = await answerInChannel(deps, client, teamId, message, channelKind, { text: message.text });
+  await postInThread(deps, client, message, message.ts, answered.card, answered.card);
+}
+
+/**
+ * Answers a support channel's message for its thread (the message's own, or the one it replies
+ * in). No automatic ticket: in a support channel people answer in the thread, and a ticket is made
+ * from the request when someone asks for one.
+ */
+function answerInChannel(
+  deps: SlackDeps,
+  client: WebClient,
+  teamId: string,
+  message: PersonMessage,
+  channelKind: ChannelKind,
+  question: { text: string; parentQuestionId?: string },
+) {
+  return answerQuestion(
     deps,
     client,
     {
-      text: message.text,
+      ...question,
       entryPoint: 'channel',
       askerId: message.userId,
       teamId,
       channelId: message.channelId,
       channelKind,
-      threadTs: message.ts,
+      threadTs: message.threadTs ?? message.ts,
       messageTs: message.ts,
     },
     { autoTicket: false },
   );
-  await postInThread(deps, client, message, message.ts, answered.card, answered.card);
 }
 
 /**
