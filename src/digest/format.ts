@@ -9,6 +9,9 @@ export function change(current: number, previous: number, unit: 'count' | 'share
   return `${arrow} ${Math.abs(Math.round(((current - previous) / previous) * 100))}%`;
 }
 
+/** "1 question", "3 questions": a count with its noun. */
+export const counted = (n: number, noun: string, plural = `${noun}s`) => `${n} ${n === 1 ? noun : plural}`;
+
 export const percent = (share: number) => `${Math.round(share * 100)}%`;
 export const ms = (value: number | undefined) =>
   value === undefined ? '–' : value >= 1000 ? `${(value / 1000).toFixed(1)} s` : `${value} ms`;
@@ -85,10 +88,10 @@ export function minutes(value: number | undefined): string {
 /** One support channel's figures on one line (the channel itself is named by the caller). */
 export function channelSummary(channel: ChannelFigures): string {
   return [
-    `${channel.requests} request${channel.requests === 1 ? '' : 's'}`,
+    counted(channel.requests, 'request'),
     `${channel.answeredByBot} answered by the bot alone`,
     `first human response ${minutes(channel.medianFirstResponseMinutes)} (median)`,
-    `${channel.slaBreaches} SLA breach${channel.slaBreaches === 1 ? '' : 'es'}`,
+    counted(channel.slaBreaches, 'SLA breach', 'SLA breaches'),
     `${percent(channel.resolvedShare)} resolved`,
     channel.oldestOpen ? `oldest open ${minutes(channel.oldestOpen.ageMinutes)}` : 'none open',
   ].join(' · ');

@@ -1,4 +1,4 @@
-import { breakdown, channelSummary, keyFigures, ms, percent, periodLabel } from './format.js';
+import { breakdown, channelSummary, counted, keyFigures, ms, percent, periodLabel } from './format.js';
 import type { Digest } from './types.js';
 
 /** The digest as a readable table for the terminal (`npx deskhand digest`). */
@@ -15,7 +15,7 @@ export function digestAsText(digest: Digest): string {
   );
   if (digest.current.busiestDay)
     lines.push(
-      `Busiest day: ${digest.current.busiestDay.day} (${digest.current.busiestDay.questions} questions)`,
+      `Busiest day: ${digest.current.busiestDay.day} (${counted(digest.current.busiestDay.questions, 'question')})`,
     );
   lines.push('', 'Support channels:');
   if (digest.channels.length === 0) lines.push('  no requests');

@@ -249,6 +249,13 @@ describe('the digest', () => {
     const text = digestAsText(digest);
     expect(text).toMatch(/Questions\s+7\s+▲ 250%/);
     expect(text).toContain('Where is the moon base?');
+    expect(text).toMatch(/Busiest day: \d{4}-\d{2}-\d{2} \(\d+ questions?\)/);
+    expect(
+      digestAsText({
+        ...digest,
+        current: { ...digest.current, busiestDay: { day: '2026-11-20', questions: 1 } },
+      }),
+    ).toContain('Busiest day: 2026-11-20 (1 question)');
   });
 
   it('prints JSON for scripts from the CLI', async () => {
