@@ -29,7 +29,8 @@ export async function buildStorage(
 ): Promise<Storage> {
   const { config, logger, readiness } = root;
   const database =
-    opened ?? (await (opening ?? openConfiguredDatabase(config, (message) => logger.info(message))));
+    opened ??
+    (await (opening ?? openConfiguredDatabase(config, (message, level) => logger[level ?? 'info'](message))));
   const ownsDatabase = !opened;
   // Questions keep being answered through a database outage; their rows are spooled to disk and
   // written once it is back, even after a crash in between.

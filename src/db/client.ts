@@ -7,6 +7,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { AppConfig } from '../config/env.js';
+import type { EmbeddedPostgresLog } from './embedded-postgres.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -45,14 +46,14 @@ export interface DatabaseOptions {
   memory?: boolean;
   /** Connections in the pool (postgres.js only). */
   maxConnections?: number;
-  /** Progress of the embedded server (created, started, stopped). */
-  log?: (message: string) => void;
+  /** Progress of the embedded server (created, started, stopped; found stopped and started again). */
+  log?: EmbeddedPostgresLog;
 }
 
 /** The database the configuration names: DATABASE_URL, else the embedded server under DESKHAND_DATA_DIR. */
 export function openConfiguredDatabase(
   config: Pick<AppConfig, 'databaseUrl' | 'dataDir' | 'embeddedDbPort'>,
-  log?: (message: string) => void,
+  log?: EmbeddedPostgresLog,
 ): Promise<Database> {
   return openDatabase({
     url: config.databaseUrl,

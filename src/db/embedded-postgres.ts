@@ -29,7 +29,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
  *   postgres.log     the server's log
  *
  * The server runs detached from whoever started it, so a bot killed with SIGKILL leaves it running and
- * the next process joins it; pid files of dead processes are recognised and removed.
+ * the next process joins it; pid files of dead processes are recognised and removed. Each process
+ * using it watches it: a server that stopped under it (killed, out of memory, crashed) is started
+ * again on the port it had, so the pools' URLs stay valid and the write buffer's kept rows land.
  */
 export interface EmbeddedPostgresOptions {
   /** The folder that holds everything above, e.g. `./.deskhand/postgres`. */
@@ -38,8 +40,13 @@ export interface EmbeddedPostgresOptions {
   port?: number;
   /** How long to wait for another process that is starting or stopping the server. */
   lockTimeoutMs?: number;
-  log?: (message: string) => void;
+  /** How often this process checks that the server still runs (and starts it again if not); 0: never. */
+  watchIntervalMs?: number;
+  log?: EmbeddedPostgresLog;
 }
+
+/** Progress (created, started, stopped) at `info`; a server found stopped, or not started again, at `warn`. */
+export type EmbeddedPostgresLog = (message: string, level?: 'info' | 'warn') => void;
 
 /** One process's use of the shared server. */
 export interface EmbeddedPostgres {
@@ -50,6 +57,11 @@ export interface EmbeddedPostgres {
   dataDir: string;
   /** True when this process started the server (or created it). */
   startedHere: boolean;
+  /**
+   * Starts the server again on this process's port if it is not running (done by the watch too);
+   * true when it was started here.
+   */
+  revive(): Promise<boolean>;
   /** Leaves the server; the last process to leave stops it. */
   release(): Promise<void>;
 }
@@ -61,6 +73,7 @@ export class EmbeddedPostgresError extends Error {
 
 const ROLE = 'deskhand';
 const READY_TIMEOUT_MS = 30_000;
+const WATCH_INTERVAL_MS = 2_000;
 const STOP_TIMEOUT_MS = 15_000;
 
 interface RunAs {
@@ -85,31 +98,102 @@ export async function joinEmbeddedPostgres(options: EmbeddedPostgresOptions): Pr
   writable(files.dir, () => mkdirSync(files.users, { recursive: true }));
   const { port, startedHere } = await withLifecycleLock(files, options.lockTimeoutMs, async () => {
     const running = await runningServer(files);
-    const joined = running ?? (await startServer(files, options.port, log));
+    const joined = running ?? (await startServer(files, portWanted(files, options.port), log));
     writeFileSync(join(files.users, String(process.pid)), `${Date.now()}\n`);
     return { port: joined.port, startedHere: running === undefined };
   });
   const password = readFileSync(files.password, 'utf8').trim();
   let released: Promise<void> | undefined;
+  const revive = () =>
+    withLifecycleLock(files, options.lockTimeoutMs, async () => {
+      const running = await runningServer(files);
+      if (running) {
+        if (running.port === port) return false;
+        throw new EmbeddedPostgresError(
+          `the embedded database was started again on port ${running.port} by another process, and this one uses ${port}: restart deskhand`,
+        );
+      }
+      await startServer(files, { port, fixed: true, reason: 'this process’s database' }, log);
+      return true;
+    });
+  const watch = watchServer(files, port, revive, log, options.watchIntervalMs ?? WATCH_INTERVAL_MS);
   return {
     url: `postgres://${ROLE}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
     port,
     version: readFileSync(join(files.data, 'PG_VERSION'), 'utf8').trim(),
     dataDir: files.data,
     startedHere,
+    revive,
     release() {
-      released ??= withLifecycleLock(files, options.lockTimeoutMs, async () => {
-        rmSync(join(files.users, String(process.pid)), { force: true });
-        if (liveUsers(files).length > 0) return;
-        const server = readPostmasterPid(files.data);
-        if (server && isPostgresProcess(server.pid)) {
-          log(`last deskhand process using the embedded database: stopping it (pid ${server.pid})`);
-          await stopServer(server.pid);
-        }
-      });
+      released ??= (async () => {
+        // A check under way may be waiting for the lock: it finishes first.
+        await watch.stop();
+        await withLifecycleLock(files, options.lockTimeoutMs, async () => {
+          rmSync(join(files.users, String(process.pid)), { force: true });
+          if (liveUsers(files).length > 0) return;
+          const server = readPostmasterPid(files.data);
+          if (server && isPostgresProcess(server.pid)) {
+            log(`last deskhand process using the embedded database: stopping it (pid ${server.pid})`);
+            await stopServer(server.pid);
+          }
+        });
+      })();
       return released;
     },
   };
+}
+
+/**
+ * Checks every `intervalMs` (a pid file and /proc read, no query) that the server runs, and starts
+ * it again when it does not. A failure to start is said once, then retried on every check.
+ */
+function watchServer(
+  files: ServerFiles,
+  port: number,
+  revive: () => Promise<boolean>,
+  log: EmbeddedPostgresLog,
+  intervalMs: number,
+): { stop(): Promise<void> } {
+  let checking: Promise<void> | undefined;
+  let failing: string | undefined;
+  const check = async () => {
+    const server = readPostmasterPid(files.data);
+    if (server && isPostgresProcess(server.pid)) return;
+    log(
+      `the embedded database stopped under deskhand${server ? ` (pid ${server.pid})` : ''}: starting it again on port ${port}`,
+      'warn',
+    );
+    try {
+      if (await revive()) log(`the embedded database is running again on port ${port}`, 'warn');
+      failing = undefined;
+    } catch (error) {
+      const message = (error as Error).message;
+      if (message !== failing) log(`could not start the embedded database again: ${message}`, 'warn');
+      failing = message;
+    }
+  };
+  const timer =
+    intervalMs > 0
+      ? setInterval(() => {
+          checking ??= check().finally(() => {
+            checking = undefined;
+          });
+        }, intervalMs)
+      : undefined;
+  timer?.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await checking;
+    },
+  };
+}
+
+/** The port to start on: the one asked for, else the one the server last had (its clients' URLs name it), else any. */
+function portWanted(files: ServerFiles, fixed: number | undefined): PortChoice {
+  if (fixed !== undefined) return { port: fixed, fixed: true, reason: 'DESKHAND_DB_PORT' };
+  const last = readPostmasterPid(files.data)?.port;
+  return { port: last !== undefined && last > 0 ? last : undefined, fixed: false };
 }
 
 function serverFiles(dir: string): ServerFiles {
@@ -202,9 +286,14 @@ async function runningServer(files: ServerFiles): Promise<{ port: number } | und
   for (;;) {
     const server = readPostmasterPid(files.data);
     if (!server) return undefined;
+    if (!isAlive(server.pid)) {
+      // A server killed (with the machine, or alone): PostgreSQL itself replaces the stale pid file,
+      // after checking from it that none of the old server's processes still use its shared memory.
+      return undefined;
+    }
     if (!isPostgresProcess(server.pid)) {
-      // A server killed with the machine, or a pid reused by another program: PostgreSQL would refuse
-      // to start over a pid file whose pid is alive, so the stale file goes.
+      // A pid reused by another program: PostgreSQL would refuse to start over a pid file whose pid
+      // is alive, so the stale file goes.
       rmSync(join(files.data, 'postmaster.pid'), { force: true });
       return undefined;
     }
@@ -248,27 +337,38 @@ function isPostgresProcess(pid: number): boolean {
 
 // ---- creating and starting ----
 
+interface PortChoice {
+  /** Unset: any free port. */
+  port: number | undefined;
+  /** A fixed port is not traded for another when taken; `reason` says why it is fixed. */
+  fixed: boolean;
+  reason?: string;
+}
+
 async function startServer(
   files: ServerFiles,
-  fixedPort: number | undefined,
-  log: (message: string) => void,
+  choice: PortChoice,
+  log: EmbeddedPostgresLog,
 ): Promise<{ port: number }> {
   const binaries = await postgresBinaries();
   const runAs = runAsUser(log);
   if (!existsSync(join(files.data, 'PG_VERSION'))) await initialise(files, binaries.initdb, runAs, log);
   for (let attempt = 1; ; attempt++) {
-    const port = fixedPort ?? (await freePort());
+    const port =
+      choice.port !== undefined && (attempt === 1 || choice.fixed) ? choice.port : await freePort();
     try {
       await launch(files, binaries.postgres, port, runAs);
       log(`embedded database started on 127.0.0.1:${port} (${files.data})`);
       return { port };
     } catch (error) {
       const taken = error instanceof PortTakenError;
-      if (taken && fixedPort === undefined && attempt < 3) continue; // lost a race for a free port
+      if (taken && !choice.fixed && attempt < 3) continue; // the last port, or a free one lost in a race
       if (taken) {
         throw new EmbeddedPostgresError(
-          `port ${port} on 127.0.0.1 is taken (DESKHAND_DB_PORT): stop what listens there, choose another port, ` +
-            'or unset DESKHAND_DB_PORT to let deskhand pick a free one',
+          choice.reason === 'DESKHAND_DB_PORT'
+            ? `port ${port} on 127.0.0.1 is taken (DESKHAND_DB_PORT): stop what listens there, choose another port, ` +
+                'or unset DESKHAND_DB_PORT to let deskhand pick a free one'
+            : `port ${port} on 127.0.0.1 (${choice.reason ?? 'the embedded database'}) is taken by another program: stop it, or restart deskhand`,
         );
       }
       throw error;
@@ -294,7 +394,7 @@ async function postgresBinaries(): Promise<Binaries> {
 }
 
 /** PostgreSQL refuses to run as root: as root, it runs as the `postgres` user, created if missing. */
-function runAsUser(log: (message: string) => void): RunAs | undefined {
+function runAsUser(log: EmbeddedPostgresLog): RunAs | undefined {
   if (process.getuid?.() !== 0) return undefined;
   const user = 'postgres';
   let ids = userIds(user);
@@ -325,7 +425,7 @@ async function initialise(
   files: ServerFiles,
   initdb: string,
   runAs: RunAs | undefined,
-  log: (message: string) => void,
+  log: EmbeddedPostgresLog,
 ): Promise<void> {
   log(`creating the embedded database in ${files.data}`);
   const password = randomBytes(24).toString('base64url');

@@ -160,6 +160,36 @@ describe('the embedded default database', () => {
     expect(await questionsCounted(env)).toBe(4);
   }, 180_000);
 
+  it('is started again on its port when it stops under the bot, and no question is lost', async () => {
+    const bot = await spawnDeskhand(env);
+    bots.push(bot);
+    const before = await questionsCounted(env);
+    const pidFile = join(env.DESKHAND_DATA_DIR, 'postgres', 'data', 'postmaster.pid');
+    const portOf = () => readFileSync(pidFile, 'utf8').split('\n')[3];
+    const server = postmasterPid(env.DESKHAND_DATA_DIR) as number;
+    const port = portOf();
+    // Killed as the kernel's OOM killer would: no shutdown, its pid file and shared memory left behind.
+    process.kill(server, 'SIGKILL');
+    await waitFor('the server to die', () => (isAlive(server) ? undefined : true));
+    await ask(bot, 'How do I change my email address?'); // answered meanwhile, its rows kept
+    const revived = await waitFor('the server to run again', () => {
+      const pid = postmasterPid(env.DESKHAND_DATA_DIR);
+      return pid && pid !== server && isAlive(pid) ? pid : undefined;
+    });
+    expect(portOf()).toBe(port); // the bot's pool reaches it at the URL it has
+    await waitFor('/readyz to say ready', async () =>
+      (await fetch(`${bot.url}/readyz`)).status === 200 ? true : undefined,
+    );
+    await ask(bot, 'How do I delete my account?');
+    await waitFor('both questions in the digest', async () =>
+      (await questionsCounted(env)) === before + 2 ? true : undefined,
+    );
+    expect(bot.logs.join('\n')).toContain('the embedded database stopped under deskhand');
+    expect(await bot.stop()).toBe(0);
+    bots.pop();
+    await waitFor('the revived server to stop with the bot', () => (isAlive(revived) ? undefined : true));
+  }, 180_000);
+
   it.runIf(isRoot)('runs as root by running the server as the postgres user, which owns the data', () => {
     const postgres = userIds('postgres');
     expect(statSync(join(env.DESKHAND_DATA_DIR, 'postgres', 'data')).uid).toBe(postgres.uid);
