@@ -73,6 +73,10 @@ and signing secret), at \`LOG_LEVEL=debug\`.
 - **The write spool** (\`test/db/spool.test.ts\`): acknowledged writes are on disk (fsync'd in
   batches) while the database is away, a line a crash cut short is skipped, a stopped deskhand's
   spool is taken over by exactly one new process and replayed once, and a running one's is left alone.
+- **The embedded database killed under the bot** (\`test/db/embedded-postgres.test.ts\`): SIGKILL
+  to its postmaster while the bot runs; a question asked meanwhile is answered and kept, the bot
+  starts the server again within seconds on the port it had, \`/readyz\` is ready again and both
+  questions are stored. A bot killed with SIGKILL leaves the server running and the next start joins it.
 
 ## What is not covered
 
