@@ -5,9 +5,9 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { readBody, refuseTooLarge } from '../runtime/http-body.js';
+import { listenOn } from '../runtime/listen.js';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -60,15 +60,9 @@ export class HttpServer {
     this.fallback = listener;
   }
 
-  async listen(port: number, host?: string): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    return (this.server.address() as AddressInfo).port;
+  /** Listens on `port` (PORT), with a message that says what to do when it cannot. */
+  listen(port: number, host?: string): Promise<number> {
+    return listenOn(this.server, port, host, 'PORT');
   }
 
   /** Stops taking connections and closes idle ones; requests in flight finish. */

@@ -1,12 +1,12 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../../observability/logger.js';
 import { readBody, refuseTooLarge } from '../../runtime/http-body.js';
+import { listenOn } from '../../runtime/listen.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyMcpSignature } from './signing.js';
 
 export interface ServeOptions {
@@ -218,14 +218,7 @@ async function serveHttp(createServer: () => McpServer, options: ServeOptions): 
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(options.port ?? 0, host, () => {
-      httpServer.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = httpServer.address() as AddressInfo;
+  const port = await listenOn(httpServer, options.port ?? 0, host, '--port');
   if (LOOPBACK_HOSTS.has(host)) {
     // A loopback server is still reachable from a browser through DNS rebinding; accept only local Host headers.
     allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
