@@ -59,6 +59,16 @@ const cardText = (message: EmulatedMessage | undefined) =>
   JSON.stringify(message?.blocks ?? []) + (message?.text ?? '');
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+async function eventually<T>(read: () => T | undefined, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await pause(25);
+  }
+}
+
 async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
@@ -392,6 +402,27 @@ describe('every way in, through the real Bolt app', () => {
     const [row] = await w.questionRows(eq(questions.entryPoint, 'dm'));
     expect(row).toMatchObject({ channelKind: 'im', channelId: sent.message.channel, askerId: ASKER });
   });
+
+  it('a DM Slack will not take is counted as lost, not thrown at Bolt', async () => {
+    const shown: string[] = [];
+    w.deps.cardsShown = { shown: (where) => shown.push(where) };
+    try {
+      // The first post and the WebClient's three retries answered 503.
+      w.slack.failNext('chat.postMessage', { status: 503 }, 4);
+      await w.driver.directMessage({ userId: ASKER, text: 'how do i export my data to csv?' });
+      await eventually(() => (shown.length > 0 ? true : undefined), 20_000);
+      expect(shown).toEqual(['lost']);
+      const [row] = await w.questionRows(
+        and(eq(questions.entryPoint, 'dm'), eq(questions.text, 'how do i export my data to csv?')),
+      );
+      expect(row?.answerMs).not.toBeNull(); // answered and stored; only the card did not land
+      await w.driver.directMessage({ userId: ASKER, text: 'and how do i import a csv?' });
+      await eventually(() => (shown.length > 1 ? true : undefined), 20_000);
+      expect(shown).toEqual(['lost', 'in_place']);
+    } finally {
+      w.deps.cardsShown = undefined;
+    }
+  }, 30_000);
 
   it('ignores its own messages, other bots, edits, joins and other subtypes', async () => {
     const fresh = w.newMessages();

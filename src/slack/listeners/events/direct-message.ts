@@ -26,11 +26,22 @@ export function directMessageCallback(deps: SlackDeps) {
       threadTs: event.thread_ts,
       messageTs: event.ts,
     });
-    await client.chat.postMessage({
-      channel: event.channel,
-      ...(event.thread_ts ? { thread_ts: event.thread_ts } : {}),
-      ...card,
-      unfurl_links: false,
-    });
+    try {
+      await client.chat.postMessage({
+        channel: event.channel,
+        ...(event.thread_ts ? { thread_ts: event.thread_ts } : {}),
+        ...card,
+        unfurl_links: false,
+      });
+      deps.cardsShown?.shown('in_place');
+    } catch (error) {
+      // After the WebClient's retries there is nowhere more private to show it than the DM itself:
+      // the answer stays stored, and the loss is counted for the operator's alert.
+      deps.cardsShown?.shown('lost');
+      deps.logger.error(
+        { channel: event.channel, err: (error as Error).message },
+        'the DM did not take the answer card; the asker has not seen it',
+      );
+    }
   };
 }
