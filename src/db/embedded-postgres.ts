@@ -8,6 +8,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -26,7 +27,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
  *   password         the generated password of the `deskhand` role (mode 0600)
  *   lifecycle.lock   held for a moment while a process starts, joins, leaves or stops the server
  *   users/<pid>      one per deskhand process using the server; the last one to leave stops it
- *   postgres.log     the server's log
+ *   postgres.log     the server's log (the one before it in postgres.log.1, past 10 MB at a start)
  *
  * The server runs detached from whoever started it, so a bot killed with SIGKILL leaves it running and
  * the next process joins it; pid files of dead processes are recognised and removed. Each process
@@ -74,6 +75,7 @@ export class EmbeddedPostgresError extends Error {
 const ROLE = 'deskhand';
 const READY_TIMEOUT_MS = 30_000;
 const WATCH_INTERVAL_MS = 2_000;
+const LOG_ROTATE_BYTES = 10 * 1024 * 1024;
 const STOP_TIMEOUT_MS = 15_000;
 
 interface RunAs {
@@ -473,7 +475,13 @@ async function initialise(
 class PortTakenError extends Error {}
 
 async function launch(files: ServerFiles, postgres: string, port: number, runAs: RunAs | undefined) {
-  const logFd = writable(files.dir, () => openSync(files.log, 'a'));
+  const logFd = writable(files.dir, () => {
+    // The server appends to one log for as long as the data lives: a long-lived bot's is kept
+    // to the current file and one before it.
+    if (fileSize(files.log) > LOG_ROTATE_BYTES) renameSync(files.log, `${files.log}.1`);
+    return openSync(files.log, 'a');
+  });
+  const logStart = fileSize(files.log);
   let child: ChildProcess;
   let exited: number | null | undefined;
   try {
@@ -517,7 +525,6 @@ async function launch(files: ServerFiles, postgres: string, port: number, runAs:
   } finally {
     closeSync(logFd);
   }
-  const logStart = fileSize(files.log);
   child.once('exit', (code) => {
     exited = code;
   });

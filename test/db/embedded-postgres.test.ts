@@ -190,6 +190,15 @@ describe('the embedded default database', () => {
     await waitFor('the revived server to stop with the bot', () => (isAlive(revived) ? undefined : true));
   }, 180_000);
 
+  it('keeps its log to the current file and the one before it', async () => {
+    const log = join(env.DESKHAND_DATA_DIR, 'postgres', 'postgres.log');
+    writeFileSync(log, 'x'.repeat(11 * 1024 * 1024));
+    const run = await deskhand(['migrate'], env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(statSync(`${log}.1`).size).toBe(11 * 1024 * 1024);
+    expect(statSync(log).size).toBeLessThan(1024 * 1024);
+  }, 60_000);
+
   it.runIf(isRoot)('runs as root by running the server as the postgres user, which owns the data', () => {
     const postgres = userIds('postgres');
     expect(statSync(join(env.DESKHAND_DATA_DIR, 'postgres', 'data')).uid).toBe(postgres.uid);
