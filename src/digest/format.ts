@@ -22,7 +22,7 @@ export function keyFigures(digest: Digest): Array<{ label: string; value: string
   return [
     { label: 'Questions', value: String(c.questions), change: change(c.questions, p.questions) },
     {
-      label: 'Answered without a ticket',
+      label: 'Solved without a ticket',
       value: `${percent(c.deflectionRate)} (${c.deflected})`,
       change: change(c.deflectionRate, p.deflectionRate, 'share'),
     },

@@ -248,6 +248,7 @@ describe('the digest', () => {
     expect(JSON.stringify(message.blocks)).toContain('Questions');
     const text = digestAsText(digest);
     expect(text).toMatch(/Questions\s+7\s+▲ 250%/);
+    expect(text).toMatch(/Solved without a ticket\s+\d+% \(\d+\)/);
     expect(text).toContain('Where is the moon base?');
     expect(text).toMatch(/Busiest day: \d{4}-\d{2}-\d{2} \(\d+ questions?\)/);
     expect(
