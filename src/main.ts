@@ -130,12 +130,19 @@ export async function startDeskhand(
           `${root.work.size} answers still in flight after ${config.shutdownGraceMs} ms; stopping anyway`,
         );
       // The reverse of the start: what uses Slack, MCP or the database stops before they close.
-      await workers.stop();
-      http.playground?.close();
-      await http.server.close();
-      await slack?.stop();
-      await knowledge.close();
-      await storage.stop();
+      // Each step is logged at debug: a shutdown that outlives its grace period says where it hung.
+      const step = async (name: string, run: () => Promise<void> | void) => {
+        await run();
+        logger.debug(`shutdown: ${name} done`);
+      };
+      await step('background workers', () => workers.stop());
+      await step('HTTP server', async () => {
+        http.playground?.close();
+        await http.server.close();
+      });
+      await step('Slack', () => slack?.stop());
+      await step('MCP services', () => knowledge.close());
+      await step('storage', () => storage.stop());
       logger.info('stopped');
     })();
     return stopping;

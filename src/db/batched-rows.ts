@@ -13,6 +13,8 @@ export interface BatchedRowsOptions<T> {
   maxPending?: number;
   maxBatch?: number;
   retryMs?: number;
+  /** How long `close` waits for a write under way before giving its rows up (logged). */
+  closeTimeoutMs?: number;
 }
 
 interface PendingRow<T> {
@@ -29,6 +31,8 @@ interface PendingRow<T> {
  */
 export class BatchedRows<T> {
   private pending: Array<PendingRow<T>> = [];
+  /** The batch being written, so that a close that stops waiting for it can release its callers. */
+  private writing: Array<PendingRow<T>> = [];
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
 
@@ -52,9 +56,11 @@ export class BatchedRows<T> {
       await this.flushing;
     } else if (this.pending.length > 0) {
       const batch = this.pending.splice(0, this.options.maxBatch ?? 500);
+      this.writing = batch;
       this.flushing = this.writeBatch(batch)
         .then(() => undefined)
         .finally(() => {
+          this.writing = [];
           this.flushing = undefined;
         });
       await this.flushing;
@@ -71,12 +77,26 @@ export class BatchedRows<T> {
   async close(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    await this.flush();
+    // A write can wait long for a connection or a lock; a stopping process does not wait past this
+    // for audit rows, so that it ends within its grace period.
+    let waited: NodeJS.Timeout | undefined;
+    const flushed = await Promise.race([
+      this.flush().then(() => true),
+      new Promise<false>((resolve) => {
+        waited = setTimeout(() => resolve(false), this.options.closeTimeoutMs ?? 3_000);
+      }),
+    ]);
+    clearTimeout(waited);
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.pending.length === 0) return;
-    this.options.logger.warn(`${this.pending.length} ${this.options.what} not stored: the database is away`);
-    for (const { stored } of this.pending.splice(0)) stored();
+    const left = [...(flushed ? [] : this.writing), ...this.pending.splice(0)];
+    if (left.length === 0) return;
+    this.options.logger.warn(
+      flushed
+        ? `${left.length} ${this.options.what} not stored: the database is away`
+        : `${left.length} ${this.options.what} not stored: the database did not take them within the shutdown wait`,
+    );
+    for (const { stored } of left) stored();
   }
 
   private schedule(delayMs: number): void {

@@ -104,4 +104,15 @@ describe('BatchedRows', () => {
     expect(tried).toBe(1);
     expect(attempts).toBe(1); // no retry left running
   });
+
+  it('stops waiting at close for a write that hangs, and releases everyone waiting on its rows', async () => {
+    const rows = numbers({ closeTimeoutMs: 50, write: () => new Promise<void>(() => {}) });
+    const writing = rows.add(1);
+    await new Promise((resolve) => setTimeout(resolve, 10)); // the batch is under way, and hangs
+    const waiting = rows.add(2);
+    const started = Date.now();
+    await rows.close();
+    await Promise.all([writing, waiting]);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
 });

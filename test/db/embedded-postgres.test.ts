@@ -185,7 +185,8 @@ describe('the embedded default database', () => {
       (await questionsCounted(env)) === before + 2 ? true : undefined,
     );
     expect(bot.logs.join('\n')).toContain('the embedded database stopped under deskhand');
-    expect(await bot.stop()).toBe(0);
+    const code = await bot.stop();
+    expect(code, bot.logs.slice(-12).join('\n')).toBe(0);
     bots.pop();
     await waitFor('the revived server to stop with the bot', () => (isAlive(revived) ? undefined : true));
   }, 180_000);
