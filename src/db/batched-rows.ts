@@ -35,6 +35,8 @@ export class BatchedRows<T> {
   private writing: Array<PendingRow<T>> = [];
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** After close: nothing is retried, so no timer holds the stopping process open. */
+  private closed = false;
 
   constructor(private readonly options: BatchedRowsOptions<T>) {}
 
@@ -75,6 +77,7 @@ export class BatchedRows<T> {
    * logged, so a process stopping during an outage is not held open by its audit rows.
    */
   async close(): Promise<void> {
+    this.closed = true;
     clearTimeout(this.timer);
     this.timer = undefined;
     // A write can wait long for a connection or a lock; a stopping process does not wait past this
@@ -100,6 +103,7 @@ export class BatchedRows<T> {
   }
 
   private schedule(delayMs: number): void {
+    if (this.closed) return;
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       void this.flush();
@@ -112,6 +116,14 @@ export class BatchedRows<T> {
     try {
       await write(batch.map(({ row }) => row));
     } catch (error) {
+      if (isConnectionError(error) && this.closed) {
+        logger.warn(
+          { err: (error as Error).message },
+          `${batch.length} ${what} not stored: the database is away`,
+        );
+        for (const { stored } of batch) stored();
+        return true;
+      }
       if (isConnectionError(error)) {
         this.pending.unshift(...batch);
         logger.warn({ err: (error as Error).message }, `could not write ${what}; will retry`);

@@ -106,7 +106,18 @@ describe('BatchedRows', () => {
   });
 
   it('stops waiting at close for a write that hangs, and releases everyone waiting on its rows', async () => {
-    const rows = numbers({ closeTimeoutMs: 50, write: () => new Promise<void>(() => {}) });
+    let attempts = 0;
+    let fail: (error: Error) => void = () => {};
+    const rows = numbers({
+      closeTimeoutMs: 50,
+      retryMs: 5,
+      write: () => {
+        attempts++;
+        return new Promise<void>((_resolve, reject) => {
+          fail = reject;
+        });
+      },
+    });
     const writing = rows.add(1);
     await new Promise((resolve) => setTimeout(resolve, 10)); // the batch is under way, and hangs
     const waiting = rows.add(2);
@@ -114,5 +125,9 @@ describe('BatchedRows', () => {
     await rows.close();
     await Promise.all([writing, waiting]);
     expect(Date.now() - started).toBeLessThan(1_000);
+    // The hung write fails at last (the server stopped): nothing is retried after close.
+    fail(unreachable());
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(attempts).toBe(1);
   });
 });
