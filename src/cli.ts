@@ -23,7 +23,12 @@ type Command = (args: string[], config: AppConfig) => Promise<number>;
 const commands: Record<string, Command> = {
   start: async (_args, config) => {
     const { runUntilSignalled } = await import('./commands/start.js');
-    return runUntilSignalled(config);
+    const code = await runUntilSignalled(config);
+    // Stopped: everything deskhand opened is closed. A handle some library still keeps (seen: a
+    // connection's timer after the embedded database was restarted under the bot) must not hold
+    // the process past its grace period, so it ends a moment later whatever is left.
+    setTimeout(() => process.exit(code), 1_000).unref();
+    return code;
   },
   migrate: async (args, config) => {
     const { runMigrate } = await import('./commands/migrate.js');
