@@ -17,6 +17,8 @@ export interface ReplyWriterOptions {
   /** Whether text asked in a private channel or a DM may be sent to the model. */
   privateOk?: boolean;
   audit?: ReplyAuditLog;
+  /** How long reading an answer back waits for its reply's audit row (else it is read without the reply). */
+  auditWaitMs?: number;
   logger?: Logger;
 }
 
@@ -54,7 +56,18 @@ export class ReplyWriter {
 
   /** Waits until the audit of `questionId`'s reply, if one is being written, is stored. */
   async audited(questionId: string): Promise<void> {
-    await this.pendingAudits.get(questionId);
+    const pending = this.pendingAudits.get(questionId);
+    if (!pending) return;
+    // A write held up in the database must not hold up a click on the card: past the wait the
+    // answer is read back without its reply text.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      pending,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, this.options.auditWaitMs ?? 2_000);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   get usesModel(): boolean {

@@ -178,3 +178,17 @@ describe('the reply written by a language model, held to the sources', () => {
     expect(llm.prompts).toHaveLength(0);
   });
 });
+
+describe('reading an answer back while its audit row is being written', () => {
+  it('waits for the row, but not past the audit wait when the database holds it up', async () => {
+    const writer = new ReplyWriter({
+      auditWaitMs: 50,
+      audit: { record: () => new Promise<void>(() => {}) },
+    });
+    const ranked = rankHits(QUESTION, HITS, 6);
+    await writer.write(QUESTION, ranked, true, { questionId: 'q-held', channelKind: 'public', entryPoint: 'slash' });
+    const started = Date.now();
+    await writer.audited('q-held');
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+});
