@@ -186,7 +186,11 @@ describe('reading an answer back while its audit row is being written', () => {
       audit: { record: () => new Promise<void>(() => {}) },
     });
     const ranked = rankHits(QUESTION, HITS, 6);
-    await writer.write(QUESTION, ranked, true, { questionId: 'q-held', channelKind: 'public', entryPoint: 'slash' });
+    await writer.write(QUESTION, ranked, true, {
+      questionId: 'q-held',
+      channelKind: 'public',
+      entryPoint: 'slash',
+    });
     const started = Date.now();
     await writer.audited('q-held');
     expect(Date.now() - started).toBeLessThan(1_000);
