@@ -35,7 +35,7 @@ export class BatchedRows<T> {
   private writing: Array<PendingRow<T>> = [];
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
-  /** After close: nothing is retried, so no timer holds the stopping process open. */
+  /** After close, a write the database cannot take is given up, not retried: no retry timer holds the stopping process open. */
   private closed = false;
 
   constructor(private readonly options: BatchedRowsOptions<T>) {}
@@ -103,7 +103,6 @@ export class BatchedRows<T> {
   }
 
   private schedule(delayMs: number): void {
-    if (this.closed) return;
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       void this.flush();

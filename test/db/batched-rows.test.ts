@@ -130,4 +130,12 @@ describe('BatchedRows', () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(attempts).toBe(1);
   });
+
+  it('still writes a row added after close (a late answer), rather than leaving its caller waiting', async () => {
+    const written: number[] = [];
+    const rows = numbers({ write: async (batch) => void written.push(...batch) });
+    await rows.close();
+    await rows.add(7);
+    expect(written).toEqual([7]);
+  });
 });
