@@ -58,7 +58,7 @@ export async function runAsk(args: string[], config: AppConfig): Promise<number>
     pretty: false,
     destination: process.stderr,
   });
-  const database = await openConfiguredDatabase(config, (message, level) => logger[level ?? 'info'](message));
+  const database = await openConfiguredDatabase(config, logger);
   const toolCallLog = new ToolCallLog(database.db, logger);
   const registry = new McpRegistry({
     services: resolveServices(config, process.env),

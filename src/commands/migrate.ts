@@ -5,7 +5,7 @@ import { createLogger } from '../observability/logger.js';
 /** `deskhand migrate`: applies pending migrations (under the advisory lock) and exits. */
 export async function runMigrate(_args: string[], config: AppConfig): Promise<number> {
   const logger = createLogger({ level: config.logLevel, secrets: config.secrets });
-  const database = await openConfiguredDatabase(config, (message) => logger.info(message));
+  const database = await openConfiguredDatabase(config, logger);
   try {
     await database.migrate();
     logger.info({ database: database.description }, 'migrations applied');

@@ -7,9 +7,7 @@ export async function runUntilSignalled(config: AppConfig): Promise<number> {
   const logger = createLogger({ level: config.logLevel, secrets: config.secrets });
   // The embedded PostgreSQL takes about as long to start as the bot's code takes to load: both at
   // once. A failure is reported where the start awaits it, not as an unhandled rejection meanwhile.
-  const openingDatabase = openConfiguredDatabase(config, (message, level) =>
-    logger[level ?? 'info'](message),
-  );
+  const openingDatabase = openConfiguredDatabase(config, logger);
   openingDatabase.catch(() => {});
   const { startDeskhand } = await import('../main.js');
   let running: Awaited<ReturnType<typeof startDeskhand>>;

@@ -28,9 +28,7 @@ export async function buildStorage(
   opening?: Promise<Database>,
 ): Promise<Storage> {
   const { config, logger, readiness } = root;
-  const database =
-    opened ??
-    (await (opening ?? openConfiguredDatabase(config, (message, level) => logger[level ?? 'info'](message))));
+  const database = opened ?? (await (opening ?? openConfiguredDatabase(config, logger)));
   const ownsDatabase = !opened;
   // Questions keep being answered through a database outage; their rows are spooled to disk and
   // written once it is back, even after a crash in between.

@@ -50,16 +50,19 @@ export interface DatabaseOptions {
   log?: EmbeddedPostgresLog;
 }
 
-/** The database the configuration names: DATABASE_URL, else the embedded server under DESKHAND_DATA_DIR. */
+/**
+ * The database the configuration names: DATABASE_URL, else the embedded server under
+ * DESKHAND_DATA_DIR, whose progress goes to `logger` (a server found stopped at warn).
+ */
 export function openConfiguredDatabase(
   config: Pick<AppConfig, 'databaseUrl' | 'dataDir' | 'embeddedDbPort'>,
-  log?: EmbeddedPostgresLog,
+  logger?: { info(message: string): void; warn(message: string): void },
 ): Promise<Database> {
   return openDatabase({
     url: config.databaseUrl,
     dataDir: config.dataDir,
     embeddedPort: config.embeddedDbPort,
-    log,
+    log: logger && ((message, level = 'info') => logger[level](message)),
   });
 }
 
