@@ -58,11 +58,6 @@ export interface EmbeddedPostgres {
   dataDir: string;
   /** True when this process started the server (or created it). */
   startedHere: boolean;
-  /**
-   * Starts the server again on this process's port if it is not running (done by the watch too);
-   * true when it was started here.
-   */
-  revive(): Promise<boolean>;
   /** Leaves the server; the last process to leave stops it. */
   release(): Promise<void>;
 }
@@ -115,7 +110,17 @@ export async function joinEmbeddedPostgres(options: EmbeddedPostgresOptions): Pr
           `the embedded database was started again on port ${running.port} by another process, and this one uses ${port}: restart deskhand`,
         );
       }
-      await startServer(files, { port, fixed: true, reason: 'this process’s database' }, log);
+      await startServer(
+        files,
+        {
+          port,
+          fixed: {
+            because: 'the port this process’s database had',
+            whatToDo: 'stop the program that took it, or restart deskhand',
+          },
+        },
+        log,
+      );
       return true;
     });
   const watch = watchServer(files, port, revive, log, options.watchIntervalMs ?? WATCH_INTERVAL_MS);
@@ -125,7 +130,6 @@ export async function joinEmbeddedPostgres(options: EmbeddedPostgresOptions): Pr
     version: readFileSync(join(files.data, 'PG_VERSION'), 'utf8').trim(),
     dataDir: files.data,
     startedHere,
-    revive,
     release() {
       released ??= (async () => {
         // A check under way may be waiting for the lock: it finishes first.
@@ -193,9 +197,17 @@ function watchServer(
 
 /** The port to start on: the one asked for, else the one the server last had (its clients' URLs name it), else any. */
 function portWanted(files: ServerFiles, fixed: number | undefined): PortChoice {
-  if (fixed !== undefined) return { port: fixed, fixed: true, reason: 'DESKHAND_DB_PORT' };
+  if (fixed !== undefined)
+    return {
+      port: fixed,
+      fixed: {
+        because: 'DESKHAND_DB_PORT',
+        whatToDo:
+          'stop what listens there, choose another port, or unset DESKHAND_DB_PORT to let deskhand pick a free one',
+      },
+    };
   const last = readPostmasterPid(files.data)?.port;
-  return { port: last !== undefined && last > 0 ? last : undefined, fixed: false };
+  return { port: last !== undefined && last > 0 ? last : undefined };
 }
 
 function serverFiles(dir: string): ServerFiles {
@@ -342,9 +354,8 @@ function isPostgresProcess(pid: number): boolean {
 interface PortChoice {
   /** Unset: any free port. */
   port: number | undefined;
-  /** A fixed port is not traded for another when taken; `reason` says why it is fixed. */
-  fixed: boolean;
-  reason?: string;
+  /** A port that must be this one, not traded for another when taken: why, and what to do then. */
+  fixed?: { because: string; whatToDo: string };
 }
 
 async function startServer(
@@ -366,12 +377,11 @@ async function startServer(
       const taken = error instanceof PortTakenError;
       if (taken && !choice.fixed && attempt < 3) continue; // the last port, or a free one lost in a race
       if (taken) {
-        throw new EmbeddedPostgresError(
-          choice.reason === 'DESKHAND_DB_PORT'
-            ? `port ${port} on 127.0.0.1 is taken (DESKHAND_DB_PORT): stop what listens there, choose another port, ` +
-                'or unset DESKHAND_DB_PORT to let deskhand pick a free one'
-            : `port ${port} on 127.0.0.1 (${choice.reason ?? 'the embedded database'}) is taken by another program: stop it, or restart deskhand`,
-        );
+        const { because, whatToDo } = choice.fixed ?? {
+          because: 'another program took each free port deskhand picked',
+          whatToDo: 'try again',
+        };
+        throw new EmbeddedPostgresError(`port ${port} on 127.0.0.1 is taken (${because}): ${whatToDo}`);
       }
       throw error;
     }
